@@ -1,6 +1,7 @@
 # Every dependency comes from Debian 12's packages (scripts/install-deps).
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+find_package(ZLIB REQUIRED)  # raw DEFLATE for the SAML HTTP-Redirect binding
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json url)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
