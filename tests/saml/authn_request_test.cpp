@@ -1,10 +1,8 @@
 #include <ssogate/saml/authn_request.hpp>
 
-#include <ssogate/saml/library.hpp>
-
 #include <catch2/catch.hpp>
 
-#include "temp_dir.hpp"
+#include "support/keys.hpp"
 
 #include <zlib.h>
 
@@ -28,22 +26,6 @@ saml::authn_request sample_request()
     r.acs_url = "https://sp.example.com/sso/acs/okta";
     r.sp_entity_id = "https://sp.example.com/sso/metadata";
     return r;
-}
-
-saml::private_key load_key(char const* name)
-{
-    auto key = saml::private_key::from_pem(
-        test::read_file(test::data_path(std::string("saml/metadata/keys/") + name + ".key")));
-    REQUIRE(key.has_value());
-    return *key;
-}
-
-saml::certificate load_cert(char const* name)
-{
-    auto cert = saml::certificate::from_pem(
-        test::read_file(test::data_path(std::string("saml/metadata/keys/") + name + ".crt")));
-    REQUIRE(cert.has_value());
-    return *cert;
 }
 
 // Independent codecs for the tests (the library's own are internal).
@@ -277,8 +259,7 @@ TEST_CASE("redirect_url passes on the error of an invalid request", "[saml][auth
 
 TEST_CASE("signed_redirect_url adds SigAlg and Signature last, and the signature verifies with the SP certificate", "[saml][authn_request][signed]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(url);
     auto const query = query_of(*url);
     auto const sig_alg_at = query.find("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=");
@@ -292,45 +273,42 @@ TEST_CASE("signed_redirect_url adds SigAlg and Signature last, and the signature
     CHECK(parsed->signed_octets == query.substr(0, query.find("&Signature=")));
     CHECK(parsed->saml_request == *saml::authn_request_xml(sample_request()));
 
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     CHECK(saml::verify_redirect_signature(*parsed, trusted));
 }
 
 TEST_CASE("verify_redirect_signature accepts a signature by any of several trusted certificates (rollover)", "[saml][authn_request][signed]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "", load_key("sp"));
+    auto const url = saml::signed_redirect_url(sample_request(), "", test::saml_keys::key("sp"));
     REQUIRE(url);
     auto const parsed = saml::parse_redirect_query(query_of(*url));
     REQUIRE(parsed.has_value());
     CHECK(parsed->signed_octets.find("RelayState") == std::string::npos);
-    std::vector<saml::certificate> const trusted{load_cert("other"), load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("attacker"), test::saml_keys::cert("sp")};
     CHECK(saml::verify_redirect_signature(*parsed, trusted));
 }
 
 TEST_CASE("signed_redirect_url works with an SSO URL that has a query string of its own", "[saml][authn_request][signed]")
 {
-    saml::library_guard guard;
     auto r = sample_request();
     r.destination = "https://idp.example.org/sso?tenant=acme&x=1";
-    auto const url = saml::signed_redirect_url(r, "s", load_key("sp"));
+    auto const url = saml::signed_redirect_url(r, "s", test::saml_keys::key("sp"));
     REQUIRE(url);
     CHECK(url->starts_with("https://idp.example.org/sso?tenant=acme&x=1&SAMLRequest="));
     auto const parsed = saml::parse_redirect_query(query_of(*url));
     REQUIRE(parsed.has_value());
     CHECK(parsed->signed_octets.starts_with("SAMLRequest="));
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     CHECK(saml::verify_redirect_signature(*parsed, trusted));
 }
 
 TEST_CASE("verify_redirect_signature rejects the query when any byte of it changes", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(url);
     auto const query = query_of(*url);
     auto const signed_end = query.find("&Signature=");
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     int tampered = 0;
     for (std::size_t i = 0; i < signed_end; ++i) {
         auto changed = query;
@@ -355,14 +333,13 @@ TEST_CASE("verify_redirect_signature rejects the query when any byte of it chang
 
 TEST_CASE("verify_redirect_signature rejects a changed relay state", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(url);
     auto query = query_of(*url);
     query.replace(query.find("RelayState=flow-7"), 17, "RelayState=flow-8");
     auto const parsed = saml::parse_redirect_query(query);
     REQUIRE(parsed.has_value());
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     auto const verdict = saml::verify_redirect_signature(*parsed, trusted);
     REQUIRE_FALSE(verdict);
     CHECK(verdict.error() == saml::errc::signature_invalid);
@@ -370,10 +347,9 @@ TEST_CASE("verify_redirect_signature rejects a changed relay state", "[saml][aut
 
 TEST_CASE("verify_redirect_signature rejects a signature whose SigAlg was changed", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(url);
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     auto const original = query_of(*url);
     std::string const sha256 = "rsa-sha256";
     struct change {
@@ -395,10 +371,9 @@ TEST_CASE("verify_redirect_signature rejects a signature whose SigAlg was change
 
 TEST_CASE("verify_redirect_signature refuses SHA-1, HMAC and unknown signature algorithms", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(url);
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     auto const parsed = saml::parse_redirect_query(query_of(*url));
     REQUIRE(parsed.has_value());
     for (std::string alg : {"http://www.w3.org/2000/09/xmldsig#rsa-sha1",
@@ -415,12 +390,11 @@ TEST_CASE("verify_redirect_signature refuses SHA-1, HMAC and unknown signature a
 
 TEST_CASE("verify_redirect_signature rejects a signature made by another key", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("other"));
+    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("attacker"));
     REQUIRE(url);
     auto const parsed = saml::parse_redirect_query(query_of(*url));
     REQUIRE(parsed.has_value());
-    std::vector<saml::certificate> const trusted{load_cert("sp"), load_cert("idp_signing")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp"), test::saml_keys::cert("idp")};
     auto const verdict = saml::verify_redirect_signature(*parsed, trusted);
     REQUIRE_FALSE(verdict);
     CHECK(verdict.error() == saml::errc::signature_invalid);
@@ -428,8 +402,7 @@ TEST_CASE("verify_redirect_signature rejects a signature made by another key", "
 
 TEST_CASE("verify_redirect_signature rejects when no certificate is trusted", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto const url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(url);
     auto const parsed = saml::parse_redirect_query(query_of(*url));
     REQUIRE(parsed.has_value());
@@ -440,8 +413,7 @@ TEST_CASE("verify_redirect_signature rejects when no certificate is trusted", "[
 
 TEST_CASE("verify_redirect_signature reports a missing signature for an unsigned query", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    std::vector<saml::certificate> const trusted{load_cert("sp")};
+    std::vector<saml::certificate> const trusted{test::saml_keys::cert("sp")};
     auto const unsigned_url = saml::redirect_url(sample_request(), "flow-7");
     REQUIRE(unsigned_url);
     auto const parsed = saml::parse_redirect_query(query_of(*unsigned_url));
@@ -451,7 +423,7 @@ TEST_CASE("verify_redirect_signature reports a missing signature for an unsigned
     CHECK(verdict.error() == saml::errc::signature_missing);
 
     // A Signature stripped from a signed query, SigAlg left behind.
-    auto const signed_url = saml::signed_redirect_url(sample_request(), "flow-7", load_key("sp"));
+    auto const signed_url = saml::signed_redirect_url(sample_request(), "flow-7", test::saml_keys::key("sp"));
     REQUIRE(signed_url);
     auto query = query_of(*signed_url);
     query.erase(query.find("&Signature="));
@@ -464,8 +436,7 @@ TEST_CASE("verify_redirect_signature reports a missing signature for an unsigned
 
 TEST_CASE("signed_redirect_url refuses a non-RSA key", "[saml][authn_request][signed][reject]")
 {
-    saml::library_guard guard;
-    auto const url = saml::signed_redirect_url(sample_request(), "", load_key("sp_ec"));
+    auto const url = saml::signed_redirect_url(sample_request(), "", test::saml_keys::key("idp_ec"));
     REQUIRE_FALSE(url);
     CHECK(url.error() == saml::errc::algorithm_forbidden);
 }
