@@ -15,7 +15,10 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <atomic>
+#include <initializer_list>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -59,15 +62,20 @@ xmlParserInputPtr refuse_external_entity(char const* url, char const* id, xmlPar
     return nullptr;
 }
 
-void remove_transform(xmlSecTransformId id)
+// Rebuilds xmlsec's global transform registry without `banned` (xmlSecPtrListRemove
+// would leave a null hole that breaks every later lookup by href).
+void remove_transforms(std::initializer_list<xmlSecTransformId> banned)
 {
     xmlSecPtrListPtr const list = xmlSecTransformIdsGet();
-    for (xmlSecSize i = 0; i < xmlSecPtrListGetSize(list);) {
-        if (static_cast<xmlSecTransformId>(xmlSecPtrListGetItem(list, i)) == id)
-            xmlSecPtrListRemove(list, i);
-        else
-            ++i;
+    std::vector<xmlSecPtr> keep;
+    for (xmlSecSize i = 0; i < xmlSecPtrListGetSize(list); ++i) {
+        xmlSecPtr const item = xmlSecPtrListGetItem(list, i);
+        if (item != nullptr && std::find(banned.begin(), banned.end(), static_cast<xmlSecTransformId>(item)) == banned.end())
+            keep.push_back(item);
     }
+    xmlSecPtrListEmpty(list);
+    for (xmlSecPtr item : keep)
+        xmlSecPtrListAdd(list, item);
 }
 
 void initialise()
@@ -102,9 +110,7 @@ void initialise()
     // abuse (XSLT: code execution and file access; XPath: denial of service and
     // signature-wrapping filters). Removing them from the global registry means
     // `Transform Algorithm="...xslt..."` cannot even be instantiated.
-    remove_transform(xmlSecTransformXsltId);
-    remove_transform(xmlSecTransformXPathId);
-    remove_transform(xmlSecTransformXPath2Id);
+    remove_transforms({xmlSecTransformXsltId, xmlSecTransformXPathId, xmlSecTransformXPath2Id});
     initialised.store(true, std::memory_order_release);
 }
 

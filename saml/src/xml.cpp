@@ -1,0 +1,196 @@
+#include "detail/xml.hpp"
+
+#include <libxml/valid.h>
+#include <libxml/xmlerror.h>
+
+#include <climits>
+#include <cstring>
+#include <vector>
+
+namespace ssogate::saml::detail {
+namespace {
+
+struct parse_state {
+    bool saw_dtd = false;
+};
+
+// SAX hook: a DOCTYPE stops the parser before a single declaration of the internal
+// subset is read, so no entity (billion laughs, XXE) is ever declared.
+// @par Specification SAML 2.0 Core §1.3 / Bindings §3.5.5.2: SAML messages carry
+// no DTD; OWASP XXE Prevention Cheat Sheet: disallow DOCTYPE declarations.
+void on_doctype(void* user, xmlChar const*, xmlChar const*, xmlChar const*)
+{
+    auto* ctxt = static_cast<xmlParserCtxtPtr>(user);
+    if (auto* st = static_cast<parse_state*>(ctxt->_private))
+        st->saw_dtd = true;
+    xmlStopParser(ctxt);
+}
+
+bool xml_eq(xmlChar const* a, char const* b) noexcept
+{
+    return a != nullptr && std::strcmp(reinterpret_cast<char const*>(a), b) == 0;
+}
+
+// Registers one attribute as an ID; false if the value is already taken.
+bool register_id(xmlDoc* doc, xmlAttr* attr)
+{
+    xml_char_ptr value(xmlNodeListGetString(doc, attr->children, 1));
+    if (!value)
+        return true; // empty attribute: nothing to resolve
+    if (xmlGetID(doc, value.get()) != nullptr)
+        return false;
+    return xmlAddID(nullptr, doc, value.get(), attr) != nullptr;
+}
+
+bool is_id_attribute(xmlAttr const* attr) noexcept
+{
+    if (attr->ns != nullptr)
+        return false; // xml:id is registered by libxml2's parser itself
+    return xml_eq(attr->name, "ID") || xml_eq(attr->name, "Id");
+}
+
+// Walks the subtree at `root` iteratively; checks depth and registers IDs.
+outcome<void> walk(xmlDoc* doc, xmlNode* root, std::size_t max_depth, std::size_t depth)
+{
+    xmlNode* node = root;
+    while (node != nullptr) {
+        if (node->type == XML_ELEMENT_NODE) {
+            if (depth > max_depth)
+                return failure{errc::too_deep, "elements nest deeper than " + std::to_string(max_depth)};
+            for (xmlAttr* a = node->properties; a != nullptr; a = a->next) {
+                if (is_id_attribute(a) && !register_id(doc, a)) {
+                    return failure{errc::duplicate_id,
+                                   "the ID \"" + take_string(xml_char_ptr(xmlNodeListGetString(doc, a->children, 1))) +
+                                       "\" appears more than once"};
+                }
+            }
+        } else if (node->type == XML_ENTITY_REF_NODE || node->type == XML_DTD_NODE ||
+                   node->type == XML_ENTITY_DECL || node->type == XML_XINCLUDE_START) {
+            return failure{errc::dtd_forbidden, "the document uses entities or a DTD"};
+        }
+        // Next node in document order, staying within `root`.
+        if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
+            node = node->children;
+            ++depth;
+            continue;
+        }
+        while (node != nullptr && node != root && node->next == nullptr) {
+            node = node->parent;
+            --depth;
+        }
+        if (node == nullptr || node == root)
+            break;
+        node = node->next;
+    }
+    return {};
+}
+
+} // namespace
+
+outcome<xml_doc_ptr> parse_document(std::string_view xml, std::size_t max_depth)
+{
+    if (xml.size() > static_cast<std::size_t>(INT_MAX))
+        return failure{errc::too_large, "document larger than 2 GiB"};
+    xml_parser_ctxt_ptr ctxt(xmlNewParserCtxt());
+    if (!ctxt || ctxt->sax == nullptr)
+        return failure{errc::malformed, "cannot create an XML parser"};
+    parse_state state;
+    ctxt->_private = &state;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = on_doctype;
+
+    xml_doc_ptr doc(xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
+                                      parse_options));
+    if (state.saw_dtd || (doc && (doc->intSubset != nullptr || doc->extSubset != nullptr)))
+        return failure{errc::dtd_forbidden, "the document carries a DOCTYPE declaration"};
+    if (!doc || ctxt->wellFormed == 0) {
+        std::string detail = "not well-formed XML";
+        if (xmlError const* e = xmlCtxtGetLastError(ctxt.get()); e != nullptr && e->message != nullptr) {
+            detail += ": line " + std::to_string(e->line) + ": " + e->message;
+            while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' '))
+                detail.pop_back();
+        }
+        return failure{errc::malformed, std::move(detail)};
+    }
+    xmlNode* root = xmlDocGetRootElement(doc.get());
+    if (root == nullptr)
+        return failure{errc::malformed, "the document has no root element"};
+    // Top-level nodes beside the root (comments, PIs) need no walk; entities can't
+    // appear there without a DTD.
+    if (auto r = walk(doc.get(), root, max_depth, 1); !r)
+        return r.error();
+    return doc;
+}
+
+outcome<void> check_and_register_subtree(xmlNode* root, std::size_t max_depth, std::size_t base_depth)
+{
+    return walk(root->doc, root, max_depth, base_depth);
+}
+
+std::string serialize(xmlDoc* doc)
+{
+    xmlChar* mem = nullptr;
+    int size = 0;
+    xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+    xml_char_ptr owned(mem);
+    if (!owned || size <= 0)
+        return {};
+    return std::string(reinterpret_cast<char const*>(mem), static_cast<std::size_t>(size));
+}
+
+bool is_element(xmlNode const* node, char const* ns_uri, char const* local) noexcept
+{
+    return node != nullptr && node->type == XML_ELEMENT_NODE && node->ns != nullptr &&
+           xml_eq(node->ns->href, ns_uri) && xml_eq(node->name, local);
+}
+
+xmlNode* first_element(xmlNode* node) noexcept
+{
+    for (xmlNode* c = node->children; c != nullptr; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+    return nullptr;
+}
+
+xmlNode* next_element(xmlNode* node) noexcept
+{
+    for (xmlNode* c = node->next; c != nullptr; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+    return nullptr;
+}
+
+std::optional<std::string> attribute(xmlNode* node, char const* name)
+{
+    xmlAttr* a = xmlHasNsProp(node, reinterpret_cast<xmlChar const*>(name), nullptr);
+    if (a == nullptr || a->ns != nullptr)
+        return std::nullopt;
+    return take_string(xml_char_ptr(xmlNodeListGetString(node->doc, a->children, 1)));
+}
+
+std::string text_content(xmlNode* node)
+{
+    return take_string(xml_char_ptr(xmlNodeGetContent(node)));
+}
+
+bool has_element_children(xmlNode* node) noexcept
+{
+    return first_element(node) != nullptr;
+}
+
+xmlNode* element_by_id(xmlDoc* doc, std::string const& id) noexcept
+{
+    xmlAttr* a = xmlGetID(doc, reinterpret_cast<xmlChar const*>(id.c_str()));
+    if (a == nullptr || a->parent == nullptr || a->parent->type != XML_ELEMENT_NODE)
+        return nullptr;
+    return a->parent;
+}
+
+std::optional<std::string> id_of(xmlNode* node)
+{
+    if (auto v = attribute(node, "ID"))
+        return v;
+    return attribute(node, "Id");
+}
+
+} // namespace ssogate::saml::detail
