@@ -1,6 +1,10 @@
 #pragma once
 // jit::errc — why a provisioning plan denies a sign-in or refuses a mapping.
-// The names are written to the audit log as `result.reason`; never rename one.
+//
+// Precise inside, generic outside (STYLE.md rule 7): these codes go to the audit
+// log as `result.reason` (see `to_reason_code`); the browser sees a short human
+// sentence and a trace ID. The names are a contract: admins search the audit log
+// for them, so never rename one; new codes go at the end.
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -25,16 +29,10 @@ enum class errc {
     role_unmapped,
     /// A mapped team does not exist and the connection refuses to create teams.
     team_unknown,
+    /// The assertion carries no usable subject: an empty NameID, or the connection keys
+    /// users on a persistent attribute that is absent, empty or has several values.
+    subject_missing,
 };
-
-namespace detail {
-class jit_category_impl final : public boost::system::error_category {
-public:
-    constexpr jit_category_impl() noexcept : error_category(0x5c6a7e1a2b3c4d5eULL) {}
-    char const* name() const noexcept override { return "ssogate.jit"; }
-    std::string message(int ev) const override;
-};
-} // namespace detail
 
 /// The stable snake_case name of a code, as written to the audit log.
 constexpr std::string_view to_reason_code(errc e) noexcept
@@ -47,29 +45,13 @@ constexpr std::string_view to_reason_code(errc e) noexcept
     case errc::user_inactive: return "user_inactive";
     case errc::role_unmapped: return "role_unmapped";
     case errc::team_unknown: return "team_unknown";
+    case errc::subject_missing: return "subject_missing";
     }
     return "unknown";
 }
 
-inline std::string detail::jit_category_impl::message(int ev) const
-{
-    switch (static_cast<errc>(ev)) {
-    case errc::jit_disabled: return "user is not provisioned and JIT provisioning is off for the connection";
-    case errc::link_denied: return "an account with this email belongs to another identity and linking is not allowed";
-    case errc::link_pending_approval: return "linking to the existing account awaits administrator approval";
-    case errc::email_missing: return "the assertion carries no usable email address";
-    case errc::user_inactive: return "the user is deactivated";
-    case errc::role_unmapped: return "no role could be derived and the connection has no default role";
-    case errc::team_unknown: return "a mapped team does not exist and team creation is off";
-    }
-    return "unknown jit error";
-}
-
-inline boost::system::error_category const& jit_category() noexcept
-{
-    static detail::jit_category_impl const instance;
-    return instance;
-}
+/// The error category of jit::errc ("ssogate.jit"); one distinct sentence per code.
+boost::system::error_category const& jit_category() noexcept;
 
 inline boost::system::error_code make_error_code(errc e) noexcept
 {
