@@ -673,6 +673,12 @@ bool matches(filter const& f, boost::json::object const& resource, resource_type
     return eval(f.root, resource, type, nullptr);
 }
 
+bool detail::matches_element(filter_node const& inner, boost::json::object const& element,
+                             attribute_def const& parent, resource_type_def const& type)
+{
+    return eval(inner, element, type, &parent);
+}
+
 std::optional<indexed_lookup> as_indexed_lookup(filter const& f)
 {
     auto const& n = f.root;

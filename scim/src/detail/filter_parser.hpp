@@ -45,4 +45,9 @@ private:
     std::size_t pos_ = 0;
 };
 
+/// Whether one element of the multi-valued complex attribute `parent` satisfies `inner`
+/// (the filter between the brackets of a value path).
+bool matches_element(filter_node const& inner, boost::json::object const& element, attribute_def const& parent,
+                     resource_type_def const& type);
+
 } // namespace ssogate::scim::detail
