@@ -1,0 +1,271 @@
+#include "sqlite_migrations.hpp"
+
+#include <ssogate/store/store.hpp>
+
+#include <array>
+
+namespace ssogate::store::sqlite {
+
+namespace {
+
+// Conventions: times are INTEGER microseconds since the Unix epoch; tables are STRICT;
+// owners are 'admin', 'jit:<connection>' or 'scim:<connection>'; secrets appear only
+// as hex SHA-256 (`*_hash`). Migrations are append-only: never edit a released one.
+
+constexpr char const* migration_1 = R"sql(
+CREATE TABLE connections (
+    id            TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+    display_name  TEXT NOT NULL,
+    owner         TEXT NOT NULL CHECK (owner IN ('file', 'store')),
+    source_file   TEXT NOT NULL DEFAULT '',
+    jit_enabled   INTEGER NOT NULL CHECK (jit_enabled IN (0, 1)),
+    settings      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    id            TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+    active        INTEGER NOT NULL CHECK (active IN (0, 1)),
+    created_by    TEXT NOT NULL CHECK (created_by = 'admin' OR created_by GLOB 'jit:?*' OR created_by GLOB 'scim:?*'),
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+) STRICT;
+
+-- The immutable IdP subject of a user on a connection; one user may hold several.
+CREATE TABLE user_identities (
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE RESTRICT,
+    subject        TEXT NOT NULL CHECK (length(subject) > 0),
+    user_id        TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL,
+    last_login_at  INTEGER,
+    last_assertion TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (connection_id, subject)
+) STRICT;
+CREATE INDEX user_identities_by_user ON user_identities (user_id);
+
+CREATE TABLE user_attributes (
+    user_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name      TEXT NOT NULL CHECK (length(name) > 0),
+    value     TEXT NOT NULL,
+    owner     TEXT NOT NULL CHECK (owner = 'admin' OR owner GLOB 'jit:?*' OR owner GLOB 'scim:?*'),
+    set_at    INTEGER NOT NULL,
+    event_id  TEXT,
+    PRIMARY KEY (user_id, name)
+) STRICT;
+-- Email is unique across the store, case-insensitively.
+CREATE UNIQUE INDEX user_attributes_email_unique ON user_attributes (value COLLATE NOCASE) WHERE name = 'email';
+CREATE INDEX user_attributes_by_value ON user_attributes (name, value COLLATE NOCASE);
+
+CREATE TABLE role_grants (
+    user_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (length(role) > 0),
+    owner     TEXT NOT NULL CHECK (owner = 'admin' OR owner GLOB 'jit:?*' OR owner GLOB 'scim:?*'),
+    set_at    INTEGER NOT NULL,
+    event_id  TEXT,
+    PRIMARY KEY (user_id, role)
+) STRICT;
+
+CREATE TABLE teams (
+    id          TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+    name        TEXT NOT NULL COLLATE NOCASE CHECK (length(name) > 0),
+    owner       TEXT NOT NULL CHECK (owner = 'admin' OR owner GLOB 'jit:?*' OR owner GLOB 'scim:?*'),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX teams_name_unique ON teams (name COLLATE NOCASE);
+
+CREATE TABLE team_memberships (
+    user_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    team_id   TEXT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    owner     TEXT NOT NULL CHECK (owner = 'admin' OR owner GLOB 'jit:?*' OR owner GLOB 'scim:?*'),
+    set_at    INTEGER NOT NULL,
+    event_id  TEXT,
+    PRIMARY KEY (user_id, team_id)
+) STRICT;
+CREATE INDEX team_memberships_by_team ON team_memberships (team_id);
+
+-- Account links waiting for an administrator (link = "admin_approval").
+CREATE TABLE link_approvals (
+    id              TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+    connection_id   TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    subject         TEXT NOT NULL CHECK (length(subject) > 0),
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    email           TEXT NOT NULL,
+    assertion       TEXT NOT NULL DEFAULT '',
+    requested_at    INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    decided_at      INTEGER,
+    decided_by      TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX link_approvals_one_pending ON link_approvals (connection_id, subject) WHERE status = 'pending';
+)sql";
+
+constexpr char const* migration_2 = R"sql(
+CREATE TABLE sessions (
+    id_hash            TEXT NOT NULL PRIMARY KEY,
+    user_id            TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    connection_id      TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    created_at         INTEGER NOT NULL,
+    expires_at         INTEGER NOT NULL,
+    last_seen_at       INTEGER NOT NULL,
+    idp_session_index  TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+-- Pending SP-initiated AuthnRequests, bound to the browser by the flow cookie's hash.
+CREATE TABLE authn_requests (
+    request_id     TEXT NOT NULL PRIMARY KEY CHECK (length(request_id) > 0),
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    binding_hash   TEXT NOT NULL,
+    return_to      TEXT NOT NULL DEFAULT '',
+    created_at     INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX authn_requests_by_expiry ON authn_requests (expires_at);
+
+-- Consumed assertion IDs; the primary key makes the consume one atomic insert.
+CREATE TABLE replay_cache (
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    assertion_id   TEXT NOT NULL CHECK (length(assertion_id) > 0),
+    expires_at     INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, assertion_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX replay_cache_by_expiry ON replay_cache (expires_at);
+)sql";
+
+constexpr char const* migration_3 = R"sql(
+-- Append-only, hash-chained. seq is assigned as last seq + 1 inside the (serialised)
+-- write transaction, so it is gapless on commit. No foreign keys: the log outlives
+-- the connections and users it names.
+CREATE TABLE audit_events (
+    seq            INTEGER NOT NULL PRIMARY KEY CHECK (seq > 0),
+    id             TEXT NOT NULL UNIQUE CHECK (length(id) > 0),
+    time           INTEGER NOT NULL,
+    action         TEXT NOT NULL CHECK (length(action) > 0),
+    actor_type     TEXT NOT NULL,
+    actor_id       TEXT NOT NULL,
+    target         TEXT NOT NULL,
+    connection_id  TEXT NOT NULL,
+    source_ip      TEXT NOT NULL,
+    user_agent     TEXT NOT NULL,
+    result_status  TEXT NOT NULL,
+    result_reason  TEXT NOT NULL,
+    changes        TEXT NOT NULL,
+    trace_id       TEXT NOT NULL,
+    prev_hash      TEXT NOT NULL,
+    hash           TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_events_by_action ON audit_events (action, seq);
+CREATE INDEX audit_events_by_connection ON audit_events (connection_id, seq);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+
+-- Admin API tokens and per-connection SCIM tokens, by hash only.
+CREATE TABLE api_tokens (
+    id             TEXT NOT NULL PRIMARY KEY CHECK (length(id) > 0),
+    kind           TEXT NOT NULL CHECK (kind IN ('admin', 'scim')),
+    name           TEXT NOT NULL,
+    connection_id  TEXT REFERENCES connections (id) ON DELETE CASCADE,
+    token_hash     TEXT NOT NULL UNIQUE,
+    created_at     INTEGER NOT NULL,
+    revoked_at     INTEGER,
+    CHECK ((kind = 'scim') = (connection_id IS NOT NULL))
+) STRICT;
+)sql";
+
+constexpr std::array<migration, 3> all_migrations{{
+    {1, "identities and provenance", migration_1},
+    {2, "sign-in state", migration_2},
+    {3, "audit log and tokens", migration_3},
+}};
+
+static_assert(all_migrations.size() == static_cast<std::size_t>(latest_schema_version),
+              "latest_schema_version must equal the number of migrations");
+
+constexpr char const* create_migrations_table = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER NOT NULL PRIMARY KEY,
+    name        TEXT NOT NULL,
+    applied_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT
+)sql";
+
+std::string label_prefix(std::string_view label)
+{
+    return std::string(label) + ": ";
+}
+
+} // namespace
+
+std::span<migration const> migrations() noexcept
+{
+    return all_migrations;
+}
+
+migrate_outcome migrate(connection& db, int target, std::string_view label)
+{
+    migrate_outcome out;
+    auto fail = [&](errc code, std::string message) {
+        out.code = code;
+        out.message = label_prefix(label) + std::move(message);
+        (void)db.exec("ROLLBACK"); // no-op (an error we ignore) when no transaction is open
+        return out;
+    };
+
+    for (;;) {
+        if (int rc = db.exec("BEGIN IMMEDIATE"); rc != SQLITE_OK)
+            return fail(map_result_code(rc) == errc::busy ? errc::busy : errc::open_failed,
+                        "cannot start a transaction: " + db.message());
+        if (int rc = db.exec(create_migrations_table); rc != SQLITE_OK)
+            return fail(errc::open_failed, "cannot create schema_migrations: " + db.message());
+
+        int rc = SQLITE_OK;
+        auto* raw = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations", rc);
+        if (!raw)
+            return fail(errc::open_failed, "cannot read the schema version: " + db.message());
+        int current = 0;
+        {
+            statement st(raw);
+            if (rc = st.step(); rc != SQLITE_ROW)
+                return fail(errc::open_failed, "cannot read the schema version: " + db.message());
+            current = static_cast<int>(st.integer(0));
+        }
+        out.version = current;
+
+        if (current > latest_schema_version)
+            return fail(errc::schema_too_new,
+                        "database schema version " + std::to_string(current) +
+                            " is newer than the newest this ssogate knows (" +
+                            std::to_string(latest_schema_version) +
+                            "); run the ssogate release that upgraded it, or restore a backup");
+        if (current >= target) {
+            if (int crc = db.exec("COMMIT"); crc != SQLITE_OK)
+                return fail(errc::open_failed, "cannot commit: " + db.message());
+            return out;
+        }
+
+        auto const& step = all_migrations[static_cast<std::size_t>(current)];
+        std::string const what = "migration " + std::to_string(step.version) + " (" + std::string(step.name) + ")";
+        if (int mrc = db.exec(step.sql); mrc != SQLITE_OK)
+            return fail(errc::migration_failed,
+                        what + " failed at schema version " + std::to_string(current) + ": " + db.message());
+        auto* insert = db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", rc);
+        if (!insert)
+            return fail(errc::migration_failed, what + ": cannot record it: " + db.message());
+        {
+            statement st(insert);
+            st.bind_int(1, step.version).bind_text(2, step.name);
+            if (rc = st.step(); rc != SQLITE_DONE)
+                return fail(errc::migration_failed, what + ": cannot record it: " + db.message());
+        }
+        if (int crc = db.exec("COMMIT"); crc != SQLITE_OK)
+            return fail(errc::migration_failed, what + ": cannot commit: " + db.message());
+        out.version = step.version;
+    }
+}
+
+} // namespace ssogate::store::sqlite
