@@ -203,6 +203,15 @@ TEST_CASE("the default config attribute names cover the claim URIs common IdPs s
     CHECK_FALSE(n.subject);
 }
 
+TEST_CASE("configs compare equal field by field, so a reload can tell what changed", "[gateway][config]")
+{
+    CHECK(parsed(okta) == parsed(okta));
+    CHECK(parse_config("", "ssogate.toml").value() == parse_config("", "ssogate.toml").value());
+    CHECK_FALSE(parsed(okta) == parsed(okta + "jit = { enabled = false }\n"));
+    CHECK(parsed(okta).connections[0].jit != parsed(okta + "jit = { enabled = false }\n").connections[0].jit);
+    CHECK(parsed(okta).server == parsed(okta + "jit = { enabled = false }\n").server);
+}
+
 // --- every key ----------------------------------------------------------------------
 
 TEST_CASE("a config file that sets every key is parsed into the typed config", "[gateway][config]")
@@ -350,7 +359,7 @@ TEST_CASE("a config with an unknown key in [server] is rejected naming it", "[ga
     CHECK(e.code == config_errc::unknown_key);
     CHECK(e.key == "server.listen_addr");
     CHECK(e.line == 3);
-    CHECK(e.message.rfind(message_for("unknown_server_key.toml", "unknown key server.listen_addr; expected one of listen, "),
+    CHECK(e.message.rfind(message_for("unknown_server_key.toml", "unknown key server.listen_addr (did you mean server.listen?); expected one of listen, "),
                           0)
           == 0);
 }
@@ -378,6 +387,7 @@ TEST_CASE("a config with a typo inside a connection or its sections is rejected,
     e = rejection("unknown_scim_key.toml");
     CHECK(e.code == config_errc::unknown_key);
     CHECK(e.key == "scim.adopt");
+    CHECK(e.message.find("unknown key scim.adopt (did you mean scim.adopt_existing?)") != std::string::npos);
 
     e = rejection("unknown_team_mapping_key.toml");
     CHECK(e.code == config_errc::unknown_key);

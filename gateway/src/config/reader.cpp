@@ -102,6 +102,13 @@ section::section(context const& ctx, toml::table const& table, std::string prefi
                 best = candidate;
             }
         }
+        // Or a known key that the unknown one abbreviates or extends (adopt → adopt_existing).
+        if (best.empty() && name.size() >= 3)
+            for (auto candidate : known)
+                if (candidate.starts_with(name) || name.starts_with(candidate)) {
+                    best = candidate;
+                    break;
+                }
         if (!best.empty())
             sentence += " (did you mean " + prefix_ + std::string(best) + "?)";
         sentence += "; expected one of ";

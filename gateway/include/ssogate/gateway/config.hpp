@@ -141,6 +141,8 @@ struct server_settings {
     std::chrono::seconds idle_timeout{60};
     /// `data_dir`: where generated files (self-signed TLS pair, SP key) live. Default ".".
     std::filesystem::path data_dir = ".";
+
+    friend bool operator==(server_settings const&, server_settings const&) = default;
 };
 
 /// [store]
@@ -155,6 +157,8 @@ struct store_settings {
     std::optional<std::string> url;
     /// `pool_size`: connections in the PostgreSQL pool, 1..1024. Default 8. Ignored by SQLite.
     unsigned pool_size = 8;
+
+    friend bool operator==(store_settings const&, store_settings const&) = default;
 };
 
 /// [session]
@@ -163,6 +167,8 @@ struct session_settings {
     std::chrono::seconds lifetime{8 * 3600};
     /// `idle_timeout`: a session unused this long ends, 1s..lifetime. Default 1h.
     std::chrono::seconds idle_timeout{3600};
+
+    friend bool operator==(session_settings const&, session_settings const&) = default;
 };
 
 /// [roles]
@@ -170,6 +176,8 @@ struct role_settings {
     /// `order`: every role ssogate knows, lowest first (a user's highest mapped role
     /// wins). Names match [a-z][a-z0-9_-]{0,62}, unique. Default member < editor < owner.
     std::vector<std::string> order{"member", "editor", "owner"};
+
+    friend bool operator==(role_settings const&, role_settings const&) = default;
 };
 
 /// [admin]
@@ -179,6 +187,8 @@ struct admin_settings {
     std::vector<std::string> roles{"owner"};
     /// `session_idle_timeout`: idle timeout of the admin console session, 1s..24h. Default 15m.
     std::chrono::seconds session_idle_timeout{15 * 60};
+
+    friend bool operator==(admin_settings const&, admin_settings const&) = default;
 };
 
 /// [audit]
@@ -186,6 +196,8 @@ struct audit_settings {
     /// `file`: optional JSON-lines sink for SIEM collectors (appended after commit,
     /// reopened on SIGHUP). Absent: no file sink.
     std::optional<std::filesystem::path> file;
+
+    friend bool operator==(audit_settings const&, audit_settings const&) = default;
 };
 
 /// [sp] — ssogate as a SAML service provider.
@@ -196,6 +208,8 @@ struct sp_settings {
     /// assertions. Absent: generated into data_dir on first start and reused.
     std::optional<std::filesystem::path> key;
     std::optional<std::filesystem::path> cert;
+
+    friend bool operator==(sp_settings const&, sp_settings const&) = default;
 };
 
 // ---------------------------------------------------------------------------------
@@ -225,6 +239,8 @@ struct idp_metadata_source {
     std::optional<std::string> xml;
     /// `idp_entity_id`: which IdP to use when the metadata is an EntitiesDescriptor.
     std::optional<std::string> entity_id;
+
+    friend bool operator==(idp_metadata_source const&, idp_metadata_source const&) = default;
 };
 
 /// Per-connection SAML options (keys directly in the [[connection]] table).
@@ -244,6 +260,8 @@ struct connection_sp_options {
     /// `allowed_return_origins`: https origins ("https://app.example.com[:port]",
     /// lower-cased, no path) that `return_to` may name besides relative paths.
     std::vector<std::string> allowed_return_origins;
+
+    friend bool operator==(connection_sp_options const&, connection_sp_options const&) = default;
 };
 
 /// [connection.jit.attributes]: accepted SAML attribute names per field, first match
@@ -259,6 +277,8 @@ struct attribute_names {
     /// http://schemas.microsoft.com/identity/claims/objectidentifier) that keys the
     /// user instead of the NameID. Absent (default): the NameID.
     std::optional<std::string> subject;
+
+    friend bool operator==(attribute_names const&, attribute_names const&) = default;
 };
 
 /// The default lists, covering what Okta, Entra ID, Google, Keycloak, ADFS, OneLogin
@@ -284,6 +304,8 @@ struct jit_settings {
     link_policy link = link_policy::deny;
     /// [connection.jit.attributes]
     attribute_names attributes = default_attribute_names();
+
+    friend bool operator==(jit_settings const&, jit_settings const&) = default;
 };
 
 /// [connection.role_mapping]: roles from a role attribute and from groups; the
@@ -297,6 +319,8 @@ struct role_mapping {
     std::map<std::string, std::string> attribute_values;
     /// `groups`: group → role.
     std::map<std::string, std::string> groups;
+
+    friend bool operator==(role_mapping const&, role_mapping const&) = default;
 };
 
 /// [connection.team_mapping]: team memberships from groups.
@@ -309,6 +333,8 @@ struct team_mapping {
     bool organization_convention = false;
     /// `organization`: with the convention, only groups of this organization count. Absent: any.
     std::optional<std::string> organization;
+
+    friend bool operator==(team_mapping const&, team_mapping const&) = default;
 };
 
 /// [connection.scim]
@@ -320,12 +346,16 @@ struct scim_settings {
     /// `match_on`: "userName" | "externalId" — how a SCIM user links to its first
     /// sign-in (against NameID/email). Default userName.
     scim_match match_on = scim_match::user_name;
+
+    friend bool operator==(scim_settings const&, scim_settings const&) = default;
 };
 
 /// A position in a configuration file (1-based line; 0 = unknown or not from a file).
 struct source_position {
     std::filesystem::path file;
     std::uint32_t line = 0;
+
+    friend bool operator==(source_position const&, source_position const&) = default;
 };
 
 /// One [[connection]]: an identity provider and how its users are provisioned.
@@ -348,6 +378,8 @@ struct connection_config {
     /// (0 when not written), so that a read-only connection can say "edit line N of FILE".
     source_position declared_at;
     std::uint32_t jit_enabled_line = 0;
+
+    friend bool operator==(connection_config const&, connection_config const&) = default;
 };
 
 // ---------------------------------------------------------------------------------
@@ -368,6 +400,9 @@ struct config {
 
     /// The connection with this id, or nullptr.
     [[nodiscard]] connection_config const* find_connection(std::string_view id) const noexcept;
+
+    /// Field-by-field equality (a reload that changes nothing is a no-op).
+    friend bool operator==(config const&, config const&) = default;
 };
 
 /// A one-line summary ("config from ssogate.toml: 2 connections"), so that results
