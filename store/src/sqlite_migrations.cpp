@@ -19,7 +19,7 @@ CREATE TABLE connections (
     owner         TEXT NOT NULL CHECK (owner IN ('file', 'store')),
     source_file   TEXT NOT NULL DEFAULT '',
     jit_enabled   INTEGER NOT NULL CHECK (jit_enabled IN (0, 1)),
-    settings      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+    settings      TEXT NOT NULL DEFAULT '{}',   -- JSON, validated by the repository
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL
 ) STRICT;
