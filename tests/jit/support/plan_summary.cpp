@@ -76,6 +76,25 @@ std::vector<assertion_attribute> alice_profile()
     return {attr("email", {"alice@acme.com"}), attr("firstName", {"Alice"}), attr("lastName", {"Liddell"})};
 }
 
+std::vector<assertion_attribute> profile_and_role(std::string role)
+{
+    auto attributes = alice_profile();
+    attributes.push_back(attr("role", {std::move(role)}));
+    return attributes;
+}
+
+std::vector<assertion_attribute> profile_and_groups(std::vector<std::string> groups)
+{
+    auto attributes = alice_profile();
+    attributes.push_back(attr("groups", std::move(groups)));
+    return attributes;
+}
+
+identity alice_changed_name()
+{
+    return alice({attr("email", {"alice@acme.com"}), attr("firstName", {"Alicia"}), attr("lastName", {"Liddell"})});
+}
+
 stored_value stored(std::string value, std::string const& owner_text_)
 {
     return {std::move(value), owner_from(owner_text_), earlier};

@@ -40,6 +40,15 @@ identity alice(std::vector<assertion_attribute> attributes);
 /// The usual attributes: email alice@acme.com, firstName Alice, lastName Liddell.
 std::vector<assertion_attribute> alice_profile();
 
+/// `alice_profile` plus a `role` attribute with one value.
+std::vector<assertion_attribute> profile_and_role(std::string role);
+
+/// `alice_profile` plus a `groups` attribute.
+std::vector<assertion_attribute> profile_and_groups(std::vector<std::string> groups);
+
+/// Alice whose IdP now sends the given name Alicia.
+identity alice_changed_name();
+
 /// A stored value owned by `owner_text` (`jit:okta`, `scim:okta`, `admin`, or `` for none).
 stored_value stored(std::string value, std::string const& owner_text);
 role_grant grant(std::string role, std::string const& owner_text);
