@@ -1,2 +1,14 @@
-// Placeholder entry point until the CLI lands (issue 2).
-int main() { return 0; }
+// The `ssogate` executable: every subcommand group, listed once.
+#include <ssogate/gateway/cli.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace ssogate::gateway;
+    // A later area adds its group here (add_saml_commands, add_audit_commands, ...).
+    static constexpr command_group groups[] = {
+        add_serve_command,
+    };
+    return run_cli(argc, argv, groups, std::cout, std::cerr);
+}
