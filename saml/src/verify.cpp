@@ -164,8 +164,16 @@ std::optional<system_clock::time_point> parse_saml_time(std::string_view s)
     if (se == 60)
         se = 59; // leap second: clamp into the same minute
     long long const days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-    auto const t = sys_seconds(seconds(days * 86400 + h * 3600 + mi * 60 + se));
-    return time_point_cast<system_clock::duration>(t) + duration_cast<system_clock::duration>(nanoseconds(nanos));
+    long long const secs = days * 86400 + h * 3600 + mi * 60 + se;
+    // system_clock counts nanoseconds in 64 bits (years 1677..2262): saturate
+    // outside, so "9999-12-31T23:59:59Z" means "never" instead of overflowing.
+    long long const limit = duration_cast<seconds>(system_clock::duration::max()).count() - 1;
+    if (secs >= limit)
+        return system_clock::time_point::max();
+    if (secs <= -limit)
+        return system_clock::time_point::min();
+    return system_clock::time_point(duration_cast<system_clock::duration>(seconds(secs)) +
+                                    duration_cast<system_clock::duration>(nanoseconds(nanos)));
 }
 
 namespace {
@@ -439,10 +447,12 @@ outcome<void> check_window(std::optional<system_clock::time_point> not_before,
                            std::optional<system_clock::time_point> not_on_or_after, system_clock::time_point now,
                            seconds skew, char const* what)
 {
-    if (not_before && now < *not_before - skew)
+    // Compared as now ± skew, never NotBefore − skew / NotOnOrAfter + skew: the
+    // IdP's values may be the saturated extremes of parse_saml_time.
+    if (not_before && now + skew < *not_before)
         return failure{errc::not_yet_valid, std::string(what) + " NotBefore is " + format_time(*not_before) +
                                                 "; now is " + format_time(now)};
-    if (not_on_or_after && now >= *not_on_or_after + skew)
+    if (not_on_or_after && now - skew >= *not_on_or_after)
         return failure{errc::expired, std::string(what) + " NotOnOrAfter was " + format_time(*not_on_or_after) +
                                           "; now is " + format_time(now)};
     return {};

@@ -93,7 +93,8 @@ std::string response_builder::assertion() const
         a += " NotOnOrAfter=\"" + *not_on_or_after + "\"";
     a += ">" + ws + "<saml:AudienceRestriction><saml:Audience>" + audience + "</saml:Audience></saml:AudienceRestriction>" +
          ws + "</saml:Conditions>" + ws + "<saml:AuthnStatement AuthnInstant=\"" + authn_instant +
-         "\" SessionIndex=\"_session-77\" SessionNotOnOrAfter=\"" + at(seconds(8 * 3600)) + "\">" + ws +
+         "\" SessionIndex=\"_session-77\"" +
+         (session_not_on_or_after ? " SessionNotOnOrAfter=\"" + *session_not_on_or_after + "\"" : std::string()) + ">" + ws +
          "<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
          "</saml:AuthnContextClassRef></saml:AuthnContext>" + ws + "</saml:AuthnStatement>" + ws +
          "<saml:AttributeStatement>" + attributes + "</saml:AttributeStatement>" + ws + "</saml:Assertion>";

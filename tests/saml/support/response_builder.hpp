@@ -53,6 +53,7 @@ struct response_builder {
     std::optional<std::string> not_on_or_after = at(std::chrono::seconds(300));
     std::string confirmation_not_on_or_after = at(std::chrono::seconds(300));
     std::string authn_instant = at(std::chrono::seconds(-10));
+    std::optional<std::string> session_not_on_or_after = at(std::chrono::seconds(8 * 3600));
     /// Inner XML of the AttributeStatement (8 attributes by default).
     std::string attributes = default_attributes();
     /// Inner XML of a samlp:Extensions element of the Response (empty: none).
