@@ -68,6 +68,16 @@ void raw_exec(std::filesystem::path const& db, std::string const& sql)
     REQUIRE(rc == SQLITE_OK);
 }
 
+std::string raw_try_exec(std::filesystem::path const& db, std::string const& sql)
+{
+    raw_db raw(db);
+    char* message = nullptr;
+    int rc = sqlite3_exec(raw.db, sql.c_str(), nullptr, nullptr, &message);
+    std::string what = message ? message : (rc == SQLITE_OK ? "" : "error");
+    sqlite3_free(message);
+    return what;
+}
+
 long long raw_integer(std::filesystem::path const& db, std::string const& sql)
 {
     raw_db raw(db);

@@ -46,6 +46,9 @@ void add_user(store::transaction& tx, std::string const& id, std::string const& 
 /// test on error.
 void raw_exec(std::filesystem::path const& db, std::string const& sql);
 
+/// Like raw_exec, but returns SQLite's error message (empty on success) instead of failing.
+std::string raw_try_exec(std::filesystem::path const& db, std::string const& sql);
+
 /// The single integer result of `sql` on the database file.
 long long raw_integer(std::filesystem::path const& db, std::string const& sql);
 
