@@ -212,6 +212,32 @@ TEST_CASE("configs compare equal field by field, so a reload can tell what chang
     CHECK(parsed(okta).server == parsed(okta + "jit = { enabled = false }\n").server);
 }
 
+TEST_CASE("a config file spelling out every documented default equals the embedded defaults", "[gateway][config]")
+{
+    auto const text = ssogate::test::read_file(fixture("all_defaults_spelled_out.toml"));
+    auto c = parsed(text);
+    c.source_file.reset();
+    CHECK_FALSE(c.server.public_url_from_listen); // written out, so not derived
+    c.server.public_url_from_listen = true;
+    auto const d = default_config();
+    CHECK(c.server == d.server);
+    CHECK(c.store == d.store);
+    CHECK(c.session == d.session);
+    CHECK(c.roles == d.roles);
+    CHECK(c.admin == d.admin);
+    CHECK(c.audit == d.audit);
+    CHECK(c.sp == d.sp);
+    CHECK(c == d);
+
+    auto const connection_text = ssogate::test::read_file(fixture("connection_defaults_spelled_out.toml"));
+    auto spelled = parsed(connection_text).connections.at(0);
+    auto minimal = parsed(okta).connections.at(0);
+    spelled.declared_at = minimal.declared_at = {};
+    CHECK(spelled.jit_enabled_line != 0);
+    spelled.jit_enabled_line = 0;
+    CHECK(spelled == minimal);
+}
+
 // --- every key ----------------------------------------------------------------------
 
 TEST_CASE("a config file that sets every key is parsed into the typed config", "[gateway][config]")

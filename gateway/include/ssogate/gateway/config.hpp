@@ -28,6 +28,10 @@
 // to the working directory.
 //
 // Unknown keys are errors at every level, including inside connection sections.
+//
+// tests/data/gateway/config/all_defaults_spelled_out.toml and
+// connection_defaults_spelled_out.toml list every key with its default and meaning;
+// a test keeps them equal to the code's defaults.
 // ---------------------------------------------------------------------------------
 #include <boost/assert/source_location.hpp>
 #include <boost/system/error_category.hpp>
@@ -183,7 +187,8 @@ struct role_settings {
 /// [admin]
 struct admin_settings {
     /// `roles`: roles that may enter the admin console through SSO; each one of
-    /// [roles] order, unique, at least one. Default ["owner"].
+    /// [roles] order, unique, at least one. Default ["owner"], or the highest role
+    /// when [roles] order has no "owner".
     std::vector<std::string> roles{"owner"};
     /// `session_idle_timeout`: idle timeout of the admin console session, 1s..24h. Default 15m.
     std::chrono::seconds session_idle_timeout{15 * 60};
