@@ -652,6 +652,16 @@ TEST_CASE("a config return origin must be an https origin without a path", "[gat
           == std::vector<std::string>{"https://app.example.com"});
 }
 
+TEST_CASE("a config public_url and return origins may name an IPv6 literal and drop port 443", "[gateway][config]")
+{
+    auto const c = parsed("[server]\npublic_url = \"https://[::1]:9443/\"\n" + okta
+                          + "allowed_return_origins = [\"https://[::1]:8443\", \"https://EXAMPLE.com:443/\"]\n");
+    CHECK(c.server.public_url == "https://[::1]:9443");
+    CHECK(c.sp.entity_id == "https://[::1]:9443/sso/metadata");
+    CHECK(c.connections[0].sp.allowed_return_origins
+          == std::vector<std::string>{"https://[::1]:8443", "https://example.com"});
+}
+
 // --- roles and mappings ------------------------------------------------------------------
 
 TEST_CASE("a config role name must be one of [roles] order wherever it appears", "[gateway][config]")
