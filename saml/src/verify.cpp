@@ -109,7 +109,7 @@ std::string format_time(system_clock::time_point t)
     unsigned const d = doy - (153 * mp + 2) / 5 + 1;
     unsigned const m = mp < 10 ? mp + 3 : mp - 9;
     y += m <= 2;
-    char buf[32];
+    char buf[96];
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d, rem / 3600, rem / 60 % 60,
                   rem % 60);
     return buf;
