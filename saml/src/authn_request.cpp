@@ -1,9 +1,12 @@
 #include <ssogate/saml/authn_request.hpp>
 
+#include <ssogate/saml/verify.hpp> // parse_saml_time
+
 #include "detail/base64.hpp"
 #include "detail/c_handles.hpp"
 #include "detail/key_access.hpp"
 #include "detail/library_state.hpp"
+#include "detail/xml.hpp"
 #include "metadata/protocol_text.hpp"
 
 #include <openssl/err.h>
@@ -359,6 +362,69 @@ boost::system::result<redirect_message> parse_redirect_query(std::string_view ra
         message.signed_octets += *sig_alg;
     }
     return message;
+}
+
+namespace {
+
+// xs:boolean (XML Schema Part 2 §3.2.2.1).
+std::optional<bool> xs_boolean(std::optional<std::string> const& v)
+{
+    if (!v)
+        return false;
+    if (*v == "true" || *v == "1")
+        return true;
+    if (*v == "false" || *v == "0")
+        return false;
+    return std::nullopt;
+}
+
+} // namespace
+
+boost::system::result<authn_request> read_authn_request(std::string_view xml)
+{
+    detail::require_library();
+    if (xml.size() > default_max_inflated_size)
+        return errc::too_large;
+    // An AuthnRequest nests four levels deep (Extensions aside); 32 is generous.
+    auto doc = detail::parse_document(xml, 32);
+    if (!doc)
+        return doc.error().code;
+    xmlNode* root = xmlDocGetRootElement(doc->get());
+    if (!detail::is_element(root, detail::ns::protocol, "AuthnRequest")
+        || detail::attribute(root, "Version") != std::optional<std::string>("2.0"))
+        return errc::malformed;
+
+    authn_request request;
+    request.id = detail::attribute(root, "ID").value_or(std::string{});
+    if (!is_ncname(request.id))
+        return errc::malformed;
+    auto const instant = parse_saml_time(detail::attribute(root, "IssueInstant").value_or(std::string{}));
+    if (!instant)
+        return errc::malformed;
+    request.issue_instant = *instant;
+    request.destination = detail::attribute(root, "Destination").value_or(std::string{});
+    request.acs_url = detail::attribute(root, "AssertionConsumerServiceURL").value_or(std::string{});
+    auto const force = xs_boolean(detail::attribute(root, "ForceAuthn"));
+    auto const passive = xs_boolean(detail::attribute(root, "IsPassive"));
+    if (!force || !passive)
+        return errc::malformed;
+    request.force_authn = *force;
+    request.is_passive = *passive;
+
+    bool issuer_seen = false;
+    for (xmlNode* c = detail::first_element(root); c != nullptr; c = detail::next_element(c)) {
+        if (detail::is_element(c, detail::ns::assertion, "Issuer")) {
+            if (issuer_seen)
+                return errc::malformed;
+            issuer_seen = true;
+            request.sp_entity_id = detail::text_content(c);
+        } else if (detail::is_element(c, detail::ns::protocol, "NameIDPolicy")) {
+            request.name_id_format = detail::attribute(c, "Format").value_or(std::string{});
+        }
+    }
+    if (request.sp_entity_id.empty())
+        return errc::malformed;
+    return request;
 }
 
 } // namespace ssogate::saml

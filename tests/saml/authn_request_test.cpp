@@ -542,3 +542,57 @@ TEST_CASE("parse_redirect_query ignores parameters that belong to the IdP and a 
     CHECK(*parsed->relay_state == "r");
     CHECK(parsed->signed_octets == query_of(*url));
 }
+
+TEST_CASE("read_authn_request reads back every field of a request that went through the redirect binding", "[saml][authn_request]")
+{
+    auto r = sample_request();
+    r.force_authn = true;
+    r.name_id_format = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    r.destination = "https://idp.example.org/sso?tenant=a&b=c";
+    auto const url = saml::signed_redirect_url(r, "flow-9", test::saml_keys::key("sp"));
+    REQUIRE(url);
+    auto const parsed = saml::parse_redirect_query(query_of(*url));
+    REQUIRE(parsed.has_value());
+    auto const back = saml::read_authn_request(parsed->saml_request);
+    REQUIRE(back.has_value());
+    CHECK(back->id == r.id);
+    CHECK(back->issue_instant == std::chrono::floor<std::chrono::seconds>(r.issue_instant));
+    CHECK(back->destination == r.destination);
+    CHECK(back->acs_url == r.acs_url);
+    CHECK(back->sp_entity_id == r.sp_entity_id);
+    CHECK(back->name_id_format == r.name_id_format);
+    CHECK(back->force_authn);
+    CHECK_FALSE(back->is_passive);
+}
+
+TEST_CASE("read_authn_request rejects what is not a SAML 2.0 AuthnRequest", "[saml][authn_request][reject]")
+{
+    auto const good = *saml::authn_request_xml(sample_request());
+    REQUIRE(saml::read_authn_request(good).has_value());
+    auto const expect = [](std::string const& xml, saml::errc e) {
+        auto const r = saml::read_authn_request(xml);
+        INFO(xml);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error() == e);
+    };
+    auto const replaced = [&](std::string const& from, std::string const& to) {
+        auto x = good;
+        auto const at = x.find(from);
+        REQUIRE(at != std::string::npos);
+        x.replace(at, from.size(), to);
+        return x;
+    };
+    expect("", saml::errc::malformed);
+    expect("<x/>", saml::errc::malformed);
+    expect("<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_1\" Version=\"2.0\"/>",
+        saml::errc::malformed);
+    expect(replaced("Version=\"2.0\"", "Version=\"1.1\""), saml::errc::malformed);
+    expect(replaced("ID=\"_0123", "ID=\"0123"), saml::errc::malformed);
+    expect(replaced("IssueInstant=\"2026-01-02T03:04:05Z\"", "IssueInstant=\"yesterday\""), saml::errc::malformed);
+    expect(replaced("<saml:Issuer>https://sp.example.com/sso/metadata</saml:Issuer>", ""), saml::errc::malformed);
+    expect(replaced("</saml:Issuer>", "</saml:Issuer><saml:Issuer>urn:other</saml:Issuer>"), saml::errc::malformed);
+    expect(replaced("ProtocolBinding", "ForceAuthn=\"yes\" ProtocolBinding"), saml::errc::malformed);
+    expect(replaced("ProtocolBinding", "IsPassive=\"maybe\" ProtocolBinding"), saml::errc::malformed);
+    expect("<!DOCTYPE x [<!ENTITY e \"e\">]>" + good, saml::errc::dtd_forbidden);
+    expect(std::string(saml::default_max_inflated_size + 1, ' '), saml::errc::too_large);
+}

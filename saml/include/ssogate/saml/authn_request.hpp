@@ -75,6 +75,20 @@ struct authn_request {
 [[nodiscard]] boost::system::result<std::string> signed_redirect_url(
     authn_request const& request, std::string_view relay_state, private_key const& key);
 
+/// Reads the fields of an AuthnRequest (e.g. the XML that `parse_redirect_query`
+/// inflated), for the development IdP and for tests. The document is parsed as strictly
+/// as a response (no DTD, no entities, no network, bounded depth).
+///
+/// `destination`, `acs_url` and `name_id_format` are empty when the request omits them
+/// (an IdP then uses the SP's metadata). Fails with `errc::too_large` beyond
+/// `default_max_inflated_size`, `errc::dtd_forbidden` for a DTD, `errc::duplicate_id`
+/// and `errc::too_deep` as the parser finds them, and `errc::malformed` when it is not a
+/// SAML 2.0 `samlp:AuthnRequest` with an xs:ID `ID`, a valid `IssueInstant` and an
+/// `Issuer`, or ForceAuthn/IsPassive is not an xs:boolean.
+///
+/// @par Specification SAML 2.0 Core §3.4.1
+[[nodiscard]] boost::system::result<authn_request> read_authn_request(std::string_view xml);
+
 /// Default bound on the inflated size of a redirect-binding message.
 inline constexpr std::size_t default_max_inflated_size = 256 * 1024;
 
