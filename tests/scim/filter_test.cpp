@@ -349,3 +349,36 @@ TEST_CASE("validate_filter refuses unknown attributes and meaningless operators"
     invalid(R"(userName eq "x")", group_resource_type());
     invalid(R"(urn:example:unknown:foo eq "x")", user_resource_type());
 }
+
+TEST_CASE("random filter text either parses or is refused with invalidFilter, never crashes", "[scim][filter][reject]")
+{
+    // Deterministic: a fixed linear congruential sequence over the filter alphabet.
+    constexpr std::string_view alphabet = R"(abcEQ eqnotandor()[]"\.:pr01-tfu)";
+    std::uint32_t state = 12345;
+    auto next = [&] {
+        state = state * 1664525u + 1013904223u;
+        return state >> 8;
+    };
+    for (int i = 0; i < 5000; ++i) {
+        std::string text;
+        auto const len = next() % 40;
+        for (std::uint32_t j = 0; j < len; ++j)
+            text += alphabet[next() % alphabet.size()];
+        auto f = parse_filter(text);
+        if (f) {
+            (void)matches(*f, babs(), user_resource_type());
+            (void)to_string(*f);
+        } else {
+            INFO(text);
+            CHECK(f.error().scim_type == "invalidFilter");
+        }
+    }
+}
+
+TEST_CASE("an invalid filter renders as a 400 SCIM error with scimType invalidFilter", "[scim][filter][reject]")
+{
+    auto const j = to_json(filter_error("userName eq")).as_object();
+    CHECK(j.at("status") == "400");
+    CHECK(j.at("scimType") == "invalidFilter");
+    CHECK(j.at("detail").as_string().starts_with("invalid filter at position"));
+}
