@@ -572,10 +572,12 @@ provisioning_plan plan(identity const& id, current_state const& state, connectio
         }
         bool const same_email = holder.user.email
             && detail::to_lower_ascii(holder.user.email->value) == detail::to_lower_ascii(*assertion.email);
-        if (!domain_is_verified(policy, *assertion.email) || !same_email)
+        if (!domain_is_verified(policy, *assertion.email))
             return deny(std::move(p), errc::link_denied,
                         base + "; domain " + quoted(detail::email_domain(*assertion.email))
                             + " is not a verified domain of " + policy.connection_id);
+        if (!same_email) // the gateway's lookup disagrees with the assertion: fail closed
+            return deny(std::move(p), errc::link_denied, base + "; that user's stored email is not the asserted one");
         if (!holder.user.active)
             return deny(std::move(p), errc::user_inactive, base + "; that user is deactivated");
         p.email = holder.user.email->value;

@@ -176,6 +176,14 @@ TEST_CASE("without role input an existing user's role is kept, not reset to the 
     CHECK(changes(p).empty());
 }
 
+TEST_CASE("without role input a user who holds no role gets the default role", "[jit][roles]")
+{
+    auto u = stored_alice();
+    u.roles.clear();
+    auto const p = plan(alice(alice_profile()), with_teams(u), okta_policy(), now);
+    CHECK(changes(p) == lines{"+role member (jit:okta)"});
+}
+
 TEST_CASE("a role attribute with only unknown values falls back to the default role", "[jit][roles]")
 {
     auto u = stored_alice();

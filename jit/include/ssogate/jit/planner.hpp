@@ -47,7 +47,12 @@ struct lookup_keys {
 ///   by `jit:<connection>`; it removes only grants and memberships owned by
 ///   `jit:<connection>`. A refused write is a `conflict`, not a write.
 /// - `jit_enabled == false`: existing users sign in and JIT writes nothing for them;
-///   new users are denied `jit_disabled`.
+///   new users are denied `jit_disabled`. The link policy and SCIM-match binding still
+///   apply (they create no user).
+/// - Roles: the highest role mapped from the role attribute and the group rules, else
+///   `default_role`. When the assertion carries no role input at all (no role attribute,
+///   and no groups attribute while group rules exist), an existing user's roles are
+///   kept and the default is granted only to a user who holds no role.
 ///
 /// `id.connection_id` must equal `policy.connection_id`; ownership uses the latter.
 /// Never throws except `std::bad_alloc`.

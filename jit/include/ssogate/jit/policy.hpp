@@ -154,7 +154,7 @@ struct connection_policy {
     /// Role attribute value → role. A value equal to a role name maps to that role
     /// without a rule.
     std::vector<role_value_rule> role_values;
-    /// Group → role rules.
+    /// Group → role rules. They read the groups attribute whatever `groups` says.
     std::vector<group_role_rule> group_roles;
 
     /// Explicit group → team table.
