@@ -6,9 +6,10 @@
 int main(int argc, char** argv)
 {
     using namespace ssogate::gateway;
-    // A later area adds its group here (add_saml_commands, add_audit_commands, ...).
+    // Each area adds its group here (add_audit_commands, add_user_commands, ...).
     static constexpr command_group groups[] = {
         add_serve_command,
+        add_saml_commands,
     };
     return run_cli(argc, argv, groups, std::cout, std::cerr);
 }

@@ -66,5 +66,7 @@ int run_cli(int argc, char const* const* argv, std::span<command_group const> gr
 
 /// `ssogate serve`: the HTTPS gateway, until SIGINT/SIGTERM.
 void add_serve_command(CLI::App& app, cli_context& ctx);
+/// `ssogate saml verify`, `ssogate saml metadata-info` (gateway/src/cli/saml_commands.cpp).
+void add_saml_commands(CLI::App& app, cli_context& ctx);
 
 } // namespace ssogate::gateway
