@@ -6,7 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cmath>
+#include <chrono>
+#include <utility>
 
 namespace ssogate::scim {
 namespace detail {
@@ -532,6 +533,63 @@ std::optional<double> as_double(boost::json::value const& v)
     return std::nullopt;
 }
 
+/// An RFC 3339 date-time as (seconds since the epoch in UTC, nanoseconds), so that
+/// `2011-05-13T04:42:34.5Z`, `2011-05-13T04:42:34Z` and `2011-05-13T06:42:34+02:00`
+/// order by time, not by spelling.
+std::optional<std::pair<long long, long>> parse_date_time(std::string_view s)
+{
+    auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
+        if (pos + n > s.size())
+            return std::nullopt;
+        int v = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) {
+            if (s[i] < '0' || s[i] > '9')
+                return std::nullopt;
+            v = v * 10 + (s[i] - '0');
+        }
+        return v;
+    };
+    auto const y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2),
+               sec = digits(17, 2);
+    if (!y || !mo || !d || !h || !mi || !sec || s.size() < 20 || s[4] != '-' || s[7] != '-' ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+        return std::nullopt;
+    std::chrono::year_month_day const ymd{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
+                                          std::chrono::day{static_cast<unsigned>(*d)}};
+    if (!ymd.ok() || *h > 23 || *mi > 59 || *sec > 60)
+        return std::nullopt;
+    std::size_t pos = 19;
+    long nanos = 0;
+    if (s[pos] == '.') {
+        ++pos;
+        long scale = 100000000;
+        auto const start = pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            nanos += (s[pos] - '0') * scale;
+            scale /= 10;
+            ++pos;
+        }
+        if (pos == start)
+            return std::nullopt;
+    }
+    long long offset = 0;
+    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+        ++pos;
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        auto const oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
+        if (!oh || !om || pos + 3 >= s.size() || s[pos + 3] != ':')
+            return std::nullopt;
+        offset = (s[pos] == '+' ? 1 : -1) * (*oh * 3600LL + *om * 60LL);
+        pos += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (pos != s.size())
+        return std::nullopt;
+    auto const days = std::chrono::sys_days{ymd}.time_since_epoch().count();
+    return std::pair<long long, long>{days * 86400LL + *h * 3600LL + *mi * 60LL + *sec - offset, nanos};
+}
+
 template <class T>
 bool ordered(compare_op op, T const& a, T const& b)
 {
@@ -564,6 +622,13 @@ bool compare_one(boost::json::value const& raw, compare_op op, boost::json::valu
         if (!a || !b || (op != compare_op::eq))
             return false;
         return *a == *b;
+    }
+    if (v->is_string() && literal.is_string() && leaf && leaf->type == attribute_type::date_time &&
+        op != compare_op::co && op != compare_op::sw && op != compare_op::ew) {
+        auto const a = parse_date_time(v->get_string());
+        auto const b = parse_date_time(literal.get_string());
+        if (a && b)
+            return ordered(op, *a, *b);
     }
     if (v->is_string() && literal.is_string()) {
         bool const exact = leaf ? leaf->case_exact : false;

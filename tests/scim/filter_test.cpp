@@ -382,3 +382,14 @@ TEST_CASE("an invalid filter renders as a 400 SCIM error with scimType invalidFi
     CHECK(j.at("scimType") == "invalidFilter");
     CHECK(j.at("detail").as_string().starts_with("invalid filter at position"));
 }
+
+TEST_CASE("dateTime values compare as instants, not as text", "[scim][filter]")
+{
+    // Babs was last modified at 2011-05-13T04:42:34Z.
+    CHECK(matches_babs(R"(meta.lastModified lt "2011-05-13T04:42:34.5Z")"));
+    CHECK(matches_babs(R"(meta.lastModified eq "2011-05-13T06:42:34+02:00")"));
+    CHECK(matches_babs(R"(meta.lastModified gt "2011-05-13T00:42:34-03:59")"));
+    CHECK(matches_babs(R"(meta.lastModified eq "2011-05-13T04:42:34.000Z")"));
+    CHECK_FALSE(matches_babs(R"(meta.lastModified gt "2011-05-13T04:42:34.001Z")"));
+    CHECK(matches_babs(R"(meta.created sw "2010-01")"));
+}

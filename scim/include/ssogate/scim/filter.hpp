@@ -66,7 +66,8 @@ struct filter_limits {
 /// Whether `resource` (the JSON form of a User or Group) matches `f`. Attribute names
 /// match case-insensitively; a multi-valued attribute matches when any value does;
 /// strings compare case-insensitively unless the schema says caseExact (so `userName`
-/// does, `id` and `externalId` do not); dateTime values compare as ISO 8601 strings;
+/// does, `id` and `externalId` do not); dateTime values compare as RFC 3339 instants
+/// (fractions and offsets honoured; text that is not RFC 3339 compares as a string);
 /// `pr` needs a value that is not null, "", [] or {}; `ne` is `not eq`.
 /// @par Specification RFC 7644 §3.4.2.2
 [[nodiscard]] bool matches(filter const& f, boost::json::object const& resource, resource_type_def const& type);

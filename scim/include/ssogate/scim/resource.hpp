@@ -20,7 +20,8 @@ struct resource_meta {
 };
 
 /// RFC 3339 UTC with second precision, or milliseconds when the time has them:
-/// `2024-05-01T12:00:00Z`, `2024-05-01T12:00:00.250Z`. Lexical order is time order.
+/// `2024-05-01T12:00:00Z`, `2024-05-01T12:00:00.250Z`. Filters compare such values as
+/// instants (filter.hpp), not as text.
 std::string format_timestamp(std::chrono::system_clock::time_point t);
 
 /// The weak entity tag for a version token: `W/"token"` (RFC 7644 §3.14).
