@@ -59,6 +59,7 @@ boost::system::result<std::string> encrypt_assertion(std::string_view response_x
                                                      encrypt_options const& options)
 {
     detail::require_library();
+    detail::quiet_libxml_errors const quiet;
     EVP_PKEY* const public_key = detail::key_access::public_key(sp_cert);
     if (EVP_PKEY_get_base_id(public_key) != EVP_PKEY_RSA)
         return errc::key_invalid;

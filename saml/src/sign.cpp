@@ -95,6 +95,7 @@ boost::system::result<std::string> sign_element(std::string_view xml, std::strin
                                                 sign_options const& options)
 {
     detail::require_library();
+    detail::quiet_libxml_errors const quiet;
     EVP_PKEY* const pkey = detail::key_access::pkey(key);
     bool const rsa_key = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA;
     if (rsa_key != is_rsa(options.algorithm))

@@ -366,6 +366,8 @@ outcome<std::string> verify_signature(xmlNode* element, xmlNode* signature, idp_
     auto const id = detail::id_of(element);
     if (!id || id->empty())
         return failure{errc::malformed, std::string("the signed ") + name_of(element) + " has no ID"};
+    if (!detail::plausible_id(*id))
+        return failure{errc::malformed, "the ID \"" + *id + "\" is not an xs:ID (NCName)"};
     if (auto r = precheck_signature(signature, element, *id, sp); !r)
         return r.error();
     if (detail::element_by_id(element->doc, *id) != element)
@@ -690,6 +692,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
                                   response_expectation const& expected, system_clock::time_point now)
 {
     detail::require_library();
+    detail::quiet_libxml_errors const quiet;
     if (xml.size() > sp.max_response_bytes)
         return verify_error{errc::too_large, "the SAML response has " + std::to_string(xml.size()) +
                                                  " bytes; the limit is " + std::to_string(sp.max_response_bytes)};

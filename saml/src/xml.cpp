@@ -193,4 +193,34 @@ std::optional<std::string> id_of(xmlNode* node)
     return attribute(node, "Id");
 }
 
+namespace {
+void silent(void*, char const*, ...) {}
+void silent_structured(void*, xmlErrorPtr) {}
+} // namespace
+
+quiet_libxml_errors::quiet_libxml_errors() noexcept
+    : generic_(xmlGenericError), generic_context_(xmlGenericErrorContext), structured_(xmlStructuredError),
+      structured_context_(xmlStructuredErrorContext)
+{
+    xmlSetGenericErrorFunc(nullptr, silent);
+    xmlSetStructuredErrorFunc(nullptr, silent_structured);
+}
+
+quiet_libxml_errors::~quiet_libxml_errors()
+{
+    xmlSetGenericErrorFunc(generic_context_, generic_);
+    xmlSetStructuredErrorFunc(structured_context_, structured_);
+}
+
+bool plausible_id(std::string const& id) noexcept
+{
+    if (id.empty())
+        return false;
+    for (char const c : id)
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\'' || c == '"' || c == '#' || c == '(' ||
+            c == ')' || c == '<' || c == '&' || c == ':')
+            return false;
+    return true;
+}
+
 } // namespace ssogate::saml::detail

@@ -69,6 +69,13 @@ TEST_CASE("verify_response refuses text that is not XML, and XML that is not a R
     CHECK(refused(verify(b.assertion())) == errc::malformed); // undeclared prefix
 }
 
+TEST_CASE("verify_response refuses a signed element whose ID is not an NCName", "[saml][reject]")
+{
+    response_builder b;
+    auto const xml = replace_once(signed_assertion_response(b), "_assert-3d4e5f\"", "_assert-3d4e5f') or id('x\"");
+    CHECK(refused(verify(xml)) == errc::malformed);
+}
+
 TEST_CASE("verify_response refuses a document nested deeper than the bound", "[saml][reject]")
 {
     response_builder b;

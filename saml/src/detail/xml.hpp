@@ -78,6 +78,27 @@ xmlNode* element_by_id(xmlDoc* doc, std::string const& id) noexcept;
 /// The element's ID attribute (`ID` for SAML elements, `Id` for xmldsig/xmlenc).
 std::optional<std::string> id_of(xmlNode* node);
 
+/// Silences libxml2's generic and structured error output on this thread while
+/// alive (xmlsec calls into libxml2 XPath/c14n, which would print attacker-chosen
+/// text to stderr), restoring the previous handlers afterwards.
+class quiet_libxml_errors {
+public:
+    quiet_libxml_errors() noexcept;
+    ~quiet_libxml_errors();
+    quiet_libxml_errors(quiet_libxml_errors const&) = delete;
+    quiet_libxml_errors& operator=(quiet_libxml_errors const&) = delete;
+
+private:
+    xmlGenericErrorFunc generic_;
+    void* generic_context_;
+    xmlStructuredErrorFunc structured_;
+    void* structured_context_;
+};
+
+/// True if `id` can be an xs:ID (an NCName; here: no whitespace, quotes, '#',
+/// parentheses, '<', '&' or ':' — characters xmlsec's id() lookup cannot carry).
+bool plausible_id(std::string const& id) noexcept;
+
 inline char const* name_of(xmlNode const* node) noexcept
 {
     return reinterpret_cast<char const*>(node->name);
