@@ -700,7 +700,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     // 1. Hardened parse: no DTD, no entities, no network, depth bound, unique IDs.
     auto parsed = detail::parse_document(xml, sp.max_depth);
     if (!parsed)
-        return fail(std::move(parsed.error()));
+        return fail(parsed.error());
     xmlDoc* const doc = parsed->get();
 
     // 2. Structure (before any cryptography).
@@ -710,7 +710,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
         return verify_error{errc::malformed, std::string("the root element is ") + name_of(s.response) +
                                                  ", not samlp:Response"};
     if (auto r = scan(s.response, s, true); !r)
-        return fail(std::move(r.error()));
+        return fail(r.error());
     if (attribute(s.response, "Version").value_or("") != "2.0")
         return verify_error{errc::malformed, "the Response Version is not 2.0"};
     auto const response_id = detail::id_of(s.response);
@@ -719,7 +719,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
 
     // 3. Status: an IdP error response is usually unsigned and has no assertion.
     if (auto r = check_status(s.response); !r)
-        return fail(std::move(r.error()));
+        return fail(r.error());
     if (s.assertion == nullptr)
         return verify_error{errc::assertion_missing, "the Response holds no Assertion or EncryptedAssertion"};
 
@@ -730,7 +730,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     if (s.response_signature != nullptr) {
         auto fp = verify_signature(s.response, s.response_signature, idp, sp);
         if (!fp)
-            return fail(std::move(fp.error()));
+            return fail(fp.error());
         out.response_signed = true;
         out.signing_cert_fingerprint = std::move(*fp);
     }
@@ -744,14 +744,14 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
                                 "an EncryptedAssertion arrived and the connection has no SP decryption key"};
         auto decrypted = detail::decrypt_assertion(s.assertion, sp.decryption_keys, sp.max_depth);
         if (!decrypted)
-            return fail(std::move(decrypted.error()));
+            return fail(decrypted.error());
         out.was_encrypted = true;
         s.assertion = nullptr;
         if (!is_element(*decrypted, ns::assertion, "Assertion"))
             return verify_error{errc::malformed, std::string("the EncryptedAssertion decrypts to ") +
                                                      name_of(*decrypted) + ", not saml:Assertion"};
         if (auto r = scan(*decrypted, s, false); !r)
-            return fail(std::move(r.error()));
+            return fail(r.error());
         s.assertion = *decrypted;
     }
     xmlNode* const assertion = s.assertion;
@@ -766,7 +766,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     if (s.assertion_signature != nullptr) {
         auto fp = verify_signature(assertion, s.assertion_signature, idp, sp);
         if (!fp)
-            return fail(std::move(fp.error()));
+            return fail(fp.error());
         out.assertion_signed = true;
         out.signing_cert_fingerprint = std::move(*fp);
     }
@@ -788,13 +788,13 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     // @par Specification SAML 2.0 Core §3.2.2 (Destination), Bindings §3.5.5.2.
     if (xmlNode* issuer = child(s.response, ns::assertion, "Issuer")) {
         if (auto r = check_issuer(issuer, idp, "Response"); !r)
-            return fail(std::move(r.error()));
+            return fail(r.error());
     }
     xmlNode* const assertion_issuer = first_element(assertion);
     if (!is_element(assertion_issuer, ns::assertion, "Issuer"))
         return verify_error{errc::issuer_mismatch, "the Assertion does not start with an Issuer"};
     if (auto r = check_issuer(assertion_issuer, idp, "Assertion"); !r)
-        return fail(std::move(r.error()));
+        return fail(r.error());
     out.issuer = idp.entity_id;
     if (auto destination = attribute(s.response, "Destination"); destination && *destination != sp.acs_url)
         return verify_error{errc::destination_mismatch,
@@ -812,7 +812,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
         return verify_error{errc::subject_missing, "the Subject has no NameID"};
     auto name_id_text = simple_text(name_id, "NameID");
     if (!name_id_text)
-        return fail(std::move(name_id_text.error()));
+        return fail(name_id_text.error());
     if (name_id_text->empty())
         return verify_error{errc::subject_missing, "the NameID is empty"};
     out.name_id = std::move(*name_id_text);
@@ -823,14 +823,14 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     // 10. Bearer confirmation, conditions, InResponseTo.
     auto confirmed = check_subject_confirmation(subject, sp, now);
     if (!confirmed)
-        return fail(std::move(confirmed.error()));
+        return fail(confirmed.error());
     auto conditions_end = check_conditions(assertion, sp, now);
     if (!conditions_end)
-        return fail(std::move(conditions_end.error()));
+        return fail(conditions_end.error());
     out.not_on_or_after = std::min(*conditions_end, confirmed->not_on_or_after);
     if (auto r = check_in_response_to(confirmed->in_response_to, attribute(s.response, "InResponseTo"), expected, sp);
         !r)
-        return fail(std::move(r.error()));
+        return fail(r.error());
     out.in_response_to = confirmed->in_response_to;
 
     // 11. AuthnStatement (Profiles §4.1.4.2: the assertion MUST contain one).
@@ -839,16 +839,16 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
         return verify_error{errc::malformed, "the Assertion has no AuthnStatement"};
     auto instant = time_attribute(authn, "AuthnInstant");
     if (!instant)
-        return fail(std::move(instant.error()));
+        return fail(instant.error());
     if (!*instant)
         return verify_error{errc::malformed, "the AuthnStatement has no AuthnInstant"};
     out.authn_instant = **instant;
     auto session_end = time_attribute(authn, "SessionNotOnOrAfter");
     if (!session_end)
-        return fail(std::move(session_end.error()));
+        return fail(session_end.error());
     if (*session_end) {
         if (auto r = check_window(std::nullopt, *session_end, now, sp.clock_skew, "AuthnStatement Session"); !r)
-            return fail(std::move(r.error()));
+            return fail(r.error());
         out.session_not_on_or_after = *session_end;
     }
     out.session_index = attribute(authn, "SessionIndex").value_or("");
@@ -859,7 +859,7 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     // 12. Attributes (full text of every value: [CI]).
     auto attributes = read_attributes(assertion);
     if (!attributes)
-        return fail(std::move(attributes.error()));
+        return fail(attributes.error());
     out.attributes = std::move(*attributes);
     out.assertion_id = *assertion_id;
     return out;
