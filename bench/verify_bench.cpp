@@ -77,7 +77,7 @@ std::string typical_response()
                                   {"engineering", "acme:platform", "acme:oncall", "sso-admins", "vpn-users",
                                    "github-org-members", "jira-users", "confluence-users"}) +
                         attribute("http://schemas.microsoft.com/ws/2008/06/identity/claims/role", {"editor"}) +
-                        attribute("department", {"Research & Development"});
+                        attribute("department", {"Research &amp; Development"});
     std::string assertion =
         "<saml:Assertion ID=\"_a75adf55-01d7-40cc-929f-dbd8372ebdfc\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\">"
         "<saml:Issuer>https://idp.example.test/metadata</saml:Issuer><saml:Subject>"
