@@ -65,6 +65,26 @@ std::string format_time(std::chrono::system_clock::time_point t)
     return buf.data();
 }
 
+// Text from a document (an attacker's response, a downloaded metadata file) made safe
+// for a terminal: control characters, which could carry escape sequences, become \xNN.
+std::string printable(std::string_view s)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        auto const u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            out += "\\x";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 // "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" -> "HTTP-Redirect" for people.
 std::string short_binding(std::string const& uri)
 {
@@ -107,7 +127,7 @@ void print_failure(cli_context& ctx, bool json, saml::errc code, std::string con
                        {"ok", false}, {"reason", saml::to_reason_code(code)}, {"detail", detail}})
                 << '\n';
     } else {
-        ctx.out << "unusable metadata (" << saml::to_reason_code(code) << "): " << detail << '\n';
+        ctx.out << "unusable metadata (" << saml::to_reason_code(code) << "): " << printable(detail) << '\n';
     }
 }
 
@@ -130,7 +150,7 @@ int run_metadata_info(cli_context& ctx, metadata_info_args const& args)
             ctx.out << "The metadata describes " << ids->size()
                     << " identity providers; choose one with --entity-id:\n";
             for (auto const& id : *ids)
-                ctx.out << "  " << id << '\n';
+                ctx.out << "  " << printable(id) << '\n';
         }
         return exit_ok;
     }
@@ -164,19 +184,19 @@ int run_metadata_info(cli_context& ctx, metadata_info_args const& args)
     }
 
     auto& out = ctx.out;
-    out << "entity ID: " << md->entity_id << '\n';
+    out << "entity ID: " << printable(md->entity_id) << '\n';
     out << "single sign-on endpoints:\n";
     for (auto const& e : md->sso_endpoints)
-        out << "  " << short_binding(e.binding) << "  " << e.location << '\n';
+        out << "  " << printable(short_binding(e.binding)) << "  " << printable(e.location) << '\n';
     if (!md->slo_endpoints.empty()) {
         out << "single logout endpoints:\n";
         for (auto const& e : md->slo_endpoints)
-            out << "  " << short_binding(e.binding) << "  " << e.location << '\n';
+            out << "  " << printable(short_binding(e.binding)) << "  " << printable(e.location) << '\n';
     }
     out << "signing certificates: " << md->signing_certs.size() << '\n';
     for (auto const& c : md->signing_certs) {
         out << "  SHA-256 " << c.sha256_fingerprint() << '\n';
-        out << "    subject:   " << c.subject() << '\n';
+        out << "    subject:   " << printable(c.subject()) << '\n';
         out << "    not after: " << format_time(c.not_after())
             << " (pinned key: not checked at sign-in)\n";
     }
@@ -184,7 +204,7 @@ int run_metadata_info(cli_context& ctx, metadata_info_args const& args)
     if (!md->name_id_formats.empty()) {
         out << "NameID formats:\n";
         for (auto const& f : md->name_id_formats)
-            out << "  " << f << '\n';
+            out << "  " << printable(f) << '\n';
     }
     return exit_ok;
 }
@@ -254,7 +274,7 @@ int run_verify(cli_context& ctx, verify_args const& args)
                     << '\n';
         } else {
             ctx.out << "rejected: " << saml::to_reason_code(verdict.error().code) << '\n';
-            ctx.out << "  " << verdict.error().detail << '\n';
+            ctx.out << "  " << printable(verdict.error().detail) << '\n';
         }
         return exit_failure;
     }
@@ -294,15 +314,15 @@ int run_verify(cli_context& ctx, verify_args const& args)
 
     auto& out = ctx.out;
     out << "accepted\n";
-    out << "  issuer:          " << a.issuer << '\n';
-    out << "  name ID:         " << a.name_id;
+    out << "  issuer:          " << printable(a.issuer) << '\n';
+    out << "  name ID:         " << printable(a.name_id);
     if (!a.name_id_format.empty())
-        out << " (" << a.name_id_format << ')';
+        out << " (" << printable(a.name_id_format) << ')';
     out << '\n';
-    out << "  assertion ID:    " << a.assertion_id << '\n';
-    out << "  in response to:  " << (a.in_response_to.empty() ? "(unsolicited)" : a.in_response_to) << '\n';
+    out << "  assertion ID:    " << printable(a.assertion_id) << '\n';
+    out << "  in response to:  " << (a.in_response_to.empty() ? "(unsolicited)" : printable(a.in_response_to)) << '\n';
     if (!a.session_index.empty())
-        out << "  session index:   " << a.session_index << '\n';
+        out << "  session index:   " << printable(a.session_index) << '\n';
     out << "  authn instant:   " << format_time(a.authn_instant) << '\n';
     out << "  not on or after: " << format_time(a.not_on_or_after) << '\n';
     out << "  signed:          " << (a.assertion_signed ? "assertion" : "")
@@ -312,9 +332,9 @@ int run_verify(cli_context& ctx, verify_args const& args)
     if (!names.empty()) {
         out << "  attributes:\n";
         for (auto const& name : names) {
-            out << "    " << name << ':';
+            out << "    " << printable(name) << ':';
             for (auto const& v : a.values_of(name))
-                out << " \"" << v << '"';
+                out << " \"" << printable(v) << '"';
             out << '\n';
         }
     }
