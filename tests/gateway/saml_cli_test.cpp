@@ -1,7 +1,5 @@
 // `ssogate saml metadata-info` and `ssogate saml verify` (issue 3): output, --json,
 // exit codes 0 / 1 / 2.
-#include <ssogate/gateway/cli.hpp>
-
 #include <ssogate/saml/keys.hpp>
 #include <ssogate/saml/library.hpp>
 #include <ssogate/saml/sign.hpp>
@@ -12,17 +10,9 @@
 #include "support/process.hpp"
 #include "temp_dir.hpp"
 
-#include <array>
 #include <fstream>
-#include <sstream>
 #include <string>
-#include <utility>
 #include <vector>
-
-namespace ssogate::gateway {
-// Defined in gateway/src/cli/saml_commands.cpp.
-void add_saml_commands(CLI::App& app, cli_context& ctx);
-} // namespace ssogate::gateway
 
 using namespace ssogate;
 
@@ -34,38 +24,13 @@ struct outcome {
     std::string err;
 };
 
-// Does the built binary list the saml group (gateway/src/main.cpp)?
-bool binary_has_saml()
-{
-    static bool const has = [] {
-        test::temp_dir dir;
-        auto const r = test::run_ssogate({"saml", "--help"}, dir.path());
-        return r.exit_code == 0 && r.out.find("metadata-info") != std::string::npos;
-    }();
-    return has;
-}
-
-// `ssogate ARGS…`: the built binary when it has the saml commands, else the same CLI
-// (run_cli with the saml group) in this process.
+// `ssogate saml ARGS…` with the built binary, in a fresh working directory.
 outcome ssogate_saml(std::vector<std::string> args)
 {
     args.insert(args.begin(), "saml");
-    if (binary_has_saml()) {
-        test::temp_dir dir;
-        auto r = test::run_ssogate(args, dir.path());
-        return {r.exit_code, r.out, r.err};
-    }
-    static bool warned = false;
-    if (!std::exchange(warned, true))
-        WARN("the ssogate binary has no saml commands yet (gateway/src/main.cpp does not list "
-             "add_saml_commands); running the CLI in-process");
-    std::vector<char const*> argv{"ssogate"};
-    for (auto const& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    static constexpr gateway::command_group groups[] = {gateway::add_saml_commands};
-    int const code = gateway::run_cli(static_cast<int>(argv.size()), argv.data(), groups, out, err);
-    return {code, out.str(), err.str()};
+    test::temp_dir dir;
+    auto r = test::run_ssogate(args, dir.path());
+    return {r.exit_code, r.out, r.err};
 }
 
 std::string metadata(std::string const& name)

@@ -38,8 +38,6 @@
 
 namespace ssogate::gateway {
 
-void add_saml_commands(CLI::App& app, cli_context& ctx);
-
 namespace {
 
 // The whole of FILE, or of standard input for "-".
