@@ -308,6 +308,13 @@ TEST_CASE("parse_idp_metadata refuses a SingleSignOnService without a Location",
     CHECK(e.detail.find("Location") != std::string::npos);
 }
 
+TEST_CASE("parse_idp_metadata refuses a SingleSignOnService without a Binding", "[saml][metadata][reject]")
+{
+    auto const e = parse_error("defect_sso_without_binding");
+    CHECK(e.code == saml::errc::metadata_invalid);
+    CHECK(e.detail.find("Binding") != std::string::npos);
+}
+
 TEST_CASE("parse_idp_metadata refuses a browser endpoint that is not an http(s) URL", "[saml][metadata][reject]")
 {
     auto const e = parse_error("defect_javascript_sso_location");
