@@ -2,11 +2,13 @@
 // until SIGINT/SIGTERM, drain, close the store.
 #include <ssogate/gateway/app_context.hpp>
 #include <ssogate/gateway/cli.hpp>
+#include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/routes.hpp>
 #include <ssogate/gateway/server.hpp>
 #include <ssogate/gateway/tls.hpp>
 #include <ssogate/gateway/version.hpp>
+#include <ssogate/saml/library.hpp>
 
 #include "cli/open_store.hpp"
 
@@ -50,7 +52,13 @@ int run_serve(cli_context& cli)
         break;
     }
 
-    app_context const ctx{cfg, *store, system_clock(), system_random(), log};
+    // libxml2/xmlsec/OpenSSL for metadata parsing and every ACS post; alive until exit.
+    saml::library_guard const saml_guard;
+    auto const connections = connection_registry::build(cfg);
+    sync_file_connections(cfg, *store, std::chrono::system_clock::now());
+    out << "connections: " << connections.all().size() << '\n';
+
+    app_context const ctx{cfg, *store, system_clock(), system_random(), log, connections};
     server srv(server_options::from(cfg.server), tls,
                [&ctx](http_request const& req) { return handle_request(ctx, req); }, log);
     srv.stop_on_signals();

@@ -58,7 +58,7 @@ gateway::random_fn counting_random()
 app_fixture::app_fixture(store::sqlite_options const& options)
     : cfg(gateway::default_config()),
       store(open_test_store(dir / "ssogate.db", options)),
-      ctx{cfg, *store, gateway::fixed_clock(test_now()), counting_random(), log.logger()}
+      ctx{cfg, *store, gateway::fixed_clock(test_now()), counting_random(), log.logger(), connections}
 {
 }
 

@@ -4,6 +4,7 @@
 // a logger that keeps its lines for inspection.
 #include <ssogate/gateway/app_context.hpp>
 #include <ssogate/gateway/config.hpp>
+#include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/store/sqlite.hpp>
 
@@ -41,6 +42,7 @@ struct app_fixture {
     gateway::config cfg;
     std::unique_ptr<store::store> store;
     captured_log log;
+    gateway::connection_registry connections;
     gateway::app_context ctx;
 };
 

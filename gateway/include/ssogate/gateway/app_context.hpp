@@ -19,6 +19,7 @@
 namespace ssogate::gateway {
 
 class logger;
+class connection_registry;
 
 /// The current time. Must be thread-safe.
 using clock_fn = std::function<std::chrono::system_clock::time_point()>;
@@ -38,6 +39,8 @@ struct app_context {
     clock_fn clock;
     random_fn random;
     logger const& log;
+    /// The connections built from the config at startup (connections.hpp); immutable.
+    connection_registry const& connections;
 };
 
 } // namespace ssogate::gateway
