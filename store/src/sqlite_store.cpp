@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace ssogate::store {
@@ -53,16 +54,25 @@ std::unique_ptr<connection> open_connection(std::string const& path, sqlite_opti
         return fail(errc::open_failed, "cannot configure the store database: " + c->message());
 
     // WAL: readers see a committed snapshot and never wait for the writer.
-    int prc = SQLITE_OK;
-    auto* wal = c->prepare("PRAGMA journal_mode = WAL", prc);
-    if (!wal)
-        return fail(errc::open_failed, "cannot switch to WAL: " + c->message());
+    // Switching a new file to WAL needs an exclusive lock and SQLite reports
+    // SQLITE_BUSY for it without calling the busy handler when several processes
+    // open the same new file at once, so retry here until the busy timeout.
+    auto const deadline = std::chrono::steady_clock::now() + options.busy_timeout;
     std::string mode;
-    {
-        statement st(wal);
-        if (int src = st.step(); src != SQLITE_ROW)
+    for (;;) {
+        int prc = SQLITE_OK;
+        auto* wal = c->prepare("PRAGMA journal_mode = WAL", prc);
+        if (!wal)
             return fail(errc::open_failed, "cannot switch to WAL: " + c->message());
-        mode = st.text(0);
+        statement st(wal);
+        int const src = st.step();
+        if (src == SQLITE_ROW) {
+            mode = st.text(0);
+            break;
+        }
+        if ((src & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+            return fail(errc::open_failed, "cannot switch to WAL: " + c->message());
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     if (mode != "wal" && !(memory && mode == "memory"))
         return fail(errc::open_failed, "cannot switch to WAL (journal mode is " + mode + ")");
