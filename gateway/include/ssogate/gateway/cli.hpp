@@ -68,5 +68,7 @@ int run_cli(int argc, char const* const* argv, std::span<command_group const> gr
 void add_serve_command(CLI::App& app, cli_context& ctx);
 /// `ssogate saml verify`, `ssogate saml metadata-info` (gateway/src/cli/saml_commands.cpp).
 void add_saml_commands(CLI::App& app, cli_context& ctx);
+/// `ssogate dev-idp`: the development SAML IdP (gateway/src/cli/dev_idp_command.cpp).
+void add_dev_idp_command(CLI::App& app, cli_context& ctx);
 
 } // namespace ssogate::gateway
