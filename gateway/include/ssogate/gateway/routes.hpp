@@ -36,4 +36,37 @@ void add_health_routes(router& r);
 /// (the cause is logged, not sent).
 [[nodiscard]] http_response handle_readyz(app_context const& ctx, http_request const& req, route_params const& params);
 
+/// Browser sign-in (sso.cpp): GET /, GET /assets/ssogate.css, POST /sso/start,
+/// GET /sso/login/{connection}, POST /sso/acs/{connection}, GET /sso/metadata, GET /me,
+/// GET /auth/check, POST /logout.
+void add_sso_routes(router& r);
+
+/// GET /: the sign-in form, or who is signed in with a sign-out form.
+[[nodiscard]] http_response handle_home(app_context const& ctx, http_request const& req, route_params const& params);
+/// POST /sso/start (form: email, optional return_to): routes the email's domain to its
+/// connection (303 to /sso/login/{id}), a chooser page for several, a message for none.
+[[nodiscard]] http_response handle_sso_start(app_context const& ctx, http_request const& req,
+                                             route_params const& params);
+/// GET /sso/login/{connection}?return_to=PATH: stores a pending AuthnRequest bound to
+/// the `__Host-ssogate_flow` cookie and redirects (302) to the IdP; RelayState = request ID.
+[[nodiscard]] http_response handle_sso_login(app_context const& ctx, http_request const& req,
+                                             route_params const& params);
+/// POST /sso/acs/{connection}: verifies the SAMLResponse, consumes the pending request
+/// and the assertion ID, applies the JIT plan, creates the session and audits, in one
+/// transaction; 303 to return_to with `__Host-ssogate_session`, or a denial page (403)
+/// with a trace ID (the reason code goes to the log and the audit log only).
+[[nodiscard]] http_response handle_sso_acs(app_context const& ctx, http_request const& req,
+                                           route_params const& params);
+/// GET /sso/metadata: SP metadata with one ACS per connection.
+[[nodiscard]] http_response handle_sso_metadata(app_context const& ctx, http_request const& req,
+                                                route_params const& params);
+/// GET /me: the signed-in user as JSON, or 401.
+[[nodiscard]] http_response handle_me(app_context const& ctx, http_request const& req, route_params const& params);
+/// GET /auth/check: 200 with X-Ssogate-User/Email/Roles/Teams, or 401 (forward auth, no redirect).
+[[nodiscard]] http_response handle_auth_check(app_context const& ctx, http_request const& req,
+                                              route_params const& params);
+/// POST /logout (form: csrf; a present Origin must be public_url): ends the session
+/// server-side and clears the cookie.
+[[nodiscard]] http_response handle_logout(app_context const& ctx, http_request const& req, route_params const& params);
+
 } // namespace ssogate::gateway

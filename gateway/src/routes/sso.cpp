@@ -1,0 +1,935 @@
+// The browser sign-in routes (DESIGN.md "Sign-in flow"): GET /, POST /sso/start,
+// GET /sso/login/{connection}, POST /sso/acs/{connection}, GET /sso/metadata, GET /me,
+// GET /auth/check, POST /logout, GET /assets/ssogate.css.
+//
+// Precise inside, generic outside (STYLE.md rule 7): every refusal has a reason code
+// that goes to the log and to the audit log (sso.login.denied, result.reason) with a
+// trace ID; the browser sees a human sentence and the same trace ID, never the detail.
+#include <ssogate/gateway/connections.hpp>
+#include <ssogate/gateway/logger.hpp>
+#include <ssogate/gateway/routes.hpp>
+#include <ssogate/jit/plan_json.hpp>
+#include <ssogate/jit/planner.hpp>
+#include <ssogate/saml/authn_request.hpp>
+#include <ssogate/saml/sp_metadata.hpp>
+#include <ssogate/saml/verify.hpp>
+#include <ssogate/store/owner.hpp>
+
+#include "routes/sso_support.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace ssogate::gateway {
+
+using namespace sso_detail;
+
+namespace {
+
+using time_point = std::chrono::system_clock::time_point;
+
+// ---------------------------------------------------------------------------------
+// Sessions
+
+/// A live session with the user it belongs to.
+struct signed_in {
+    std::string secret;
+    store::session_record session;
+    std::string user_id;
+    std::string email;
+    std::string name;
+    std::vector<std::string> roles;
+    std::vector<std::string> teams;
+};
+
+/// The session of this request, touched (idle timeout restarts); nullopt when there is
+/// no cookie, the cookie is unknown or tampered, the session is no longer live, or the
+/// user is deactivated.
+std::optional<signed_in> current_session(app_context const& ctx, http_request const& req)
+{
+    auto secret = cookie_value(req, session_cookie);
+    if (!secret || !is_hex(*secret, 64))
+        return std::nullopt;
+    auto const now = ctx.clock();
+    auto began = ctx.store.begin(store::access::write);
+    if (!began) {
+        ctx.log.warn("session: store unavailable", {{"error", began.error().message()}});
+        return std::nullopt;
+    }
+    auto& tx = **began;
+    auto found = tx.sessions().find(*secret);
+    if (!found || !*found || !store::is_live(**found, now, ctx.cfg.session.idle_timeout))
+        return std::nullopt;
+    signed_in s;
+    s.secret = *secret;
+    s.session = **found;
+    auto user = tx.users().find(s.session.user_id);
+    if (!user || !*user || !(*user)->active)
+        return std::nullopt;
+    s.user_id = (*user)->id;
+    s.email = (*user)->email.value_or("");
+    std::string given, family, display;
+    if (auto attrs = tx.users().attributes(s.user_id)) {
+        for (auto const& a : *attrs) {
+            if (a.name == "display_name")
+                display = a.value;
+            else if (a.name == "given_name")
+                given = a.value;
+            else if (a.name == "family_name")
+                family = a.value;
+        }
+    }
+    s.name = !display.empty() ? display : (given + (given.empty() || family.empty() ? "" : " ") + family);
+    if (auto roles = tx.users().roles(s.user_id))
+        for (auto const& r : *roles)
+            s.roles.push_back(r.role);
+    if (auto ms = tx.teams().memberships_of(s.user_id))
+        for (auto const& m : *ms)
+            if (auto t = tx.teams().find(m.team_id); t && *t)
+                s.teams.push_back((*t)->name);
+    std::sort(s.teams.begin(), s.teams.end());
+    if (auto t = tx.sessions().touch(*secret, now); !t || !tx.commit())
+        return std::nullopt;
+    s.session.last_seen_at = now;
+    return s;
+}
+
+/// The CSRF token of the sign-out form: bound to the session secret, so that another
+/// site cannot know it.
+std::string csrf_token(std::string_view session_secret)
+{
+    return sha256_hex("ssogate-logout:" + std::string(session_secret));
+}
+
+std::string cookie_header(std::string_view name, std::string_view value, std::string_view same_site,
+                          std::optional<long long> max_age)
+{
+    std::string c(name);
+    c += '=';
+    c += value;
+    c += "; Secure; HttpOnly; SameSite=";
+    c += same_site;
+    c += "; Path=/";
+    if (max_age)
+        c += "; Max-Age=" + std::to_string(*max_age);
+    return c;
+}
+
+std::string iso8601(time_point t)
+{
+    return jit::to_iso8601(t);
+}
+
+std::string join(std::vector<std::string> const& v, std::string_view sep)
+{
+    std::string out;
+    for (auto const& s : v) {
+        if (!out.empty())
+            out += sep;
+        out += s;
+    }
+    return out;
+}
+
+/// A header value without CR, LF or other control characters.
+std::string header_safe(std::string_view v)
+{
+    std::string out;
+    for (char c : v)
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f)
+            out += c;
+    return out;
+}
+
+http_response redirect(int status, std::string location)
+{
+    http_response res;
+    res.status = status;
+    res.headers.set("Location", std::move(location));
+    return res;
+}
+
+// ---------------------------------------------------------------------------------
+// Denials
+
+struct denial_info {
+    std::string reason;        ///< precise reason code (audit result.reason, log)
+    std::string detail;        ///< for the log and the audit event; never the browser
+    std::string email;         ///< when known
+    std::string user_id;       ///< when known
+};
+
+/// The sentence the browser sees for a reason code.
+std::string human_reason(std::string_view reason, sso_connection const& conn)
+{
+    if (reason == "jit_disabled")
+        return "Your account is not provisioned for this organization and automatic provisioning is off for "
+               "connection " + conn.id + ". Ask your administrator.";
+    if (reason == "user_inactive")
+        return "Your account is deactivated. Ask your administrator.";
+    if (reason == "link_denied")
+        return "An account with your email address already exists and cannot be linked to this sign-in "
+               "automatically. Ask your administrator.";
+    if (reason == "link_pending_approval")
+        return "An account with your email address already exists; linking it to this sign-in is waiting for an "
+               "administrator's approval.";
+    if (reason == "email_missing" || reason == "subject_missing" || reason == "role_unmapped"
+        || reason == "team_unknown")
+        return "Your identity provider did not send what this organization needs to sign you in. Ask your "
+               "administrator.";
+    if (reason == "request_expired")
+        return "The sign-in took too long. Please start again.";
+    if (reason == "flow_cookie_missing" || reason == "request_other_browser" || reason == "request_unknown"
+        || reason == "request_other_connection" || reason == "replayed")
+        return "This sign-in was not started in this browser, or it was already used. Please start again.";
+    if (reason == "unsolicited_refused")
+        return "Sign-in must start here, not at the identity provider. Please start again.";
+    return "Sign-in failed.";
+}
+
+/// Logs, audits (in `tx` when given, else in a fresh transaction) and renders a denial.
+http_response deny(app_context const& ctx, http_request const& req, sso_connection const& conn,
+                   std::string const& trace_id, denial_info const& d, store::transaction* tx = nullptr)
+{
+    auto const now = ctx.clock();
+    ctx.log.warn("sso.login.denied", {{"connection", conn.id},
+                                      {"reason", d.reason},
+                                      {"detail", d.detail},
+                                      {"trace_id", trace_id}});
+    store::audit_event ev;
+    ev.id = random_hex(ctx, 16);
+    ev.time = now;
+    ev.action = "sso.login.denied";
+    ev.actor_type = "user";
+    ev.actor_id = d.user_id;
+    ev.target = d.email;
+    ev.connection_id = conn.id;
+    ev.source_ip = req.remote_address;
+    ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
+    ev.result_status = "failure";
+    ev.result_reason = d.reason;
+    ev.changes_json = boost::json::serialize(boost::json::object{{"detail", d.detail}, {"email", d.email}});
+    ev.trace_id = trace_id;
+
+    auto write = [&](store::transaction& t) { return t.audit().append(ev).has_value() && t.commit().has_value(); };
+    bool written = false;
+    if (tx) {
+        written = write(*tx);
+    } else if (auto began = ctx.store.begin(store::access::write)) {
+        written = write(**began);
+    }
+    if (!written)
+        ctx.log.error("sso.login.denied: audit event not written", {{"trace_id", trace_id}});
+
+    std::string body = "<p role=\"alert\">" + html_escape(human_reason(d.reason, conn)) + "</p>\n"
+                       "<p>If you contact your administrator, give them this reference: <span class=\"trace\">"
+                       + html_escape(trace_id) + "</span></p>\n<p><a href=\"/\">Back to sign-in</a></p>";
+    auto res = html_page(403, "Sign-in failed", body);
+    res.headers.set("X-Ssogate-Trace-Id", trace_id);
+    return res;
+}
+
+http_response unknown_connection_page()
+{
+    return html_page(404, "Unknown connection", "<p>There is no sign-in connection with this name.</p>"
+                                                "<p><a href=\"/\">Back to sign-in</a></p>");
+}
+
+// ---------------------------------------------------------------------------------
+// Applying a plan
+
+std::string field_attribute(jit::profile_field f)
+{
+    switch (f) {
+    case jit::profile_field::email: return std::string(store::email_attribute);
+    case jit::profile_field::given_name: return "given_name";
+    case jit::profile_field::family_name: return "family_name";
+    case jit::profile_field::display_name: return "display_name";
+    }
+    return "unknown";
+}
+
+std::optional<jit::owner> parse_owner(std::string const& s)
+{
+    return jit::owner::parse(s);
+}
+
+/// The stored user as the planner sees it.
+store::result<jit::user_state> read_user_state(store::transaction& tx, store::user_record const& u)
+{
+    jit::user_state st;
+    st.id = u.id;
+    st.active = u.active;
+    auto attrs = tx.users().attributes(u.id);
+    if (!attrs)
+        return attrs.error();
+    for (auto const& a : *attrs) {
+        jit::stored_value v{a.value, parse_owner(a.owner), a.set_at};
+        if (a.name == store::email_attribute)
+            st.email = v;
+        else if (a.name == "given_name")
+            st.given_name = v;
+        else if (a.name == "family_name")
+            st.family_name = v;
+        else if (a.name == "display_name")
+            st.display_name = v;
+    }
+    auto roles = tx.users().roles(u.id);
+    if (!roles)
+        return roles.error();
+    for (auto const& r : *roles)
+        st.roles.push_back({r.role, parse_owner(r.owner), r.set_at});
+    auto ms = tx.teams().memberships_of(u.id);
+    if (!ms)
+        return ms.error();
+    for (auto const& m : *ms) {
+        auto t = tx.teams().find(m.team_id);
+        if (!t)
+            return t.error();
+        if (*t)
+            st.teams.push_back({(*t)->name, parse_owner(m.owner), m.set_at});
+    }
+    return st;
+}
+
+store::result<jit::current_state> read_current_state(store::transaction& tx, std::string const& connection_id,
+                                                     jit::lookup_keys const& keys)
+{
+    jit::current_state state;
+    auto user = tx.users().find_by_identity(connection_id, keys.subject);
+    if (!user)
+        return user.error();
+    if (*user) {
+        auto st = read_user_state(tx, **user);
+        if (!st)
+            return st.error();
+        state.user = std::move(*st);
+        state.matched_by = jit::user_match::subject;
+    }
+    if (keys.email) {
+        auto holder = tx.users().find_by_email(*keys.email);
+        if (!holder)
+            return holder.error();
+        if (*holder && (!state.user || state.user->id != (*holder)->id)) {
+            auto st = read_user_state(tx, **holder);
+            if (!st)
+                return st.error();
+            jit::email_holder h;
+            h.user = std::move(*st);
+            h.created_by = parse_owner((*holder)->created_by);
+            auto ids = tx.users().identities((*holder)->id);
+            if (!ids)
+                return ids.error();
+            for (auto const& i : *ids)
+                h.identities.push_back({i.connection_id, i.subject});
+            state.holder_of_email = std::move(h);
+        }
+    }
+    auto teams = tx.teams().list();
+    if (!teams)
+        return teams.error();
+    for (auto const& t : *teams)
+        state.existing_teams.insert(t.name);
+    return state;
+}
+
+/// Writes the plan's rows (never for deny). Returns the user id.
+store::result<std::string> apply_plan(app_context const& ctx, store::transaction& tx, jit::provisioning_plan const& p,
+                                      std::string const& assertion_json)
+{
+    auto const owner = store::owner_jit(p.connection_id);
+    std::string user_id = p.user_id.value_or("");
+    if (p.decision == jit::plan_decision::create) {
+        user_id = random_hex(ctx, 16);
+        if (auto r = tx.users().create({user_id, owner, true, p.at}); !r)
+            return r.error();
+    }
+    bool const bind = p.decision == jit::plan_decision::create
+                      || (p.link && p.link->kind != jit::link_kind::approval_requested);
+    if (bind) {
+        store::identity_record id;
+        id.connection_id = p.connection_id;
+        id.subject = p.subject;
+        id.user_id = user_id;
+        id.created_at = p.at;
+        if (auto r = tx.users().add_identity(id); !r)
+            return r.error();
+    }
+    for (auto const& c : p.profile_changes) {
+        store::attribute_record a;
+        a.name = field_attribute(c.field);
+        a.value = c.after;
+        a.owner = c.owner_after.to_string();
+        a.set_at = p.at;
+        if (auto r = tx.users().set_attribute(user_id, a); !r)
+            return r.error();
+    }
+    for (auto const& r : p.roles_removed)
+        if (auto x = tx.users().revoke_role(user_id, r.role, p.at); !x)
+            return x.error();
+    for (auto const& r : p.roles_added)
+        if (auto x = tx.users().grant_role(user_id, {r.role, r.owned_by.to_string(), p.at, std::nullopt}); !x)
+            return x.error();
+    for (auto const& t : p.teams_created) {
+        store::team_record team{random_hex(ctx, 16), t, owner, p.at, p.at};
+        if (auto x = tx.teams().create(team); !x)
+            return x.error();
+    }
+    auto team_id = [&](std::string const& name) -> store::result<std::string> {
+        auto t = tx.teams().find_by_name(name);
+        if (!t)
+            return t.error();
+        if (!*t)
+            return store::errc::missing_reference;
+        return (*t)->id;
+    };
+    for (auto const& m : p.memberships_removed) {
+        auto id = team_id(m.team);
+        if (!id)
+            return id.error();
+        if (auto x = tx.teams().remove_member(user_id, *id, p.at); !x)
+            return x.error();
+    }
+    for (auto const& m : p.memberships_added) {
+        auto id = team_id(m.team);
+        if (!id)
+            return id.error();
+        if (auto x = tx.teams().add_member({user_id, *id, m.owned_by.to_string(), p.at, std::nullopt}); !x)
+            return x.error();
+    }
+    if (auto r = tx.users().record_login(p.connection_id, p.subject, assertion_json, p.at); !r)
+        return r.error();
+    return user_id;
+}
+
+/// One audit event per jit::audit_actions entry, then sso.login.succeeded.
+store::result<void> append_plan_events(app_context const& ctx, store::transaction& tx, http_request const& req,
+                                       jit::provisioning_plan const& p, std::string const& user_id,
+                                       std::string const& trace_id)
+{
+    std::size_t conflict = 0, skip = 0;
+    for (auto action : jit::audit_actions(p)) {
+        store::audit_event ev;
+        ev.id = random_hex(ctx, 16);
+        ev.time = p.at;
+        ev.action = std::string(action);
+        ev.actor_type = "system";
+        ev.actor_id = store::owner_jit(p.connection_id);
+        ev.target = user_id;
+        ev.connection_id = p.connection_id;
+        ev.source_ip = req.remote_address;
+        ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
+        ev.result_status = "success";
+        ev.trace_id = trace_id;
+        if (action == "provision.conflict" && conflict < p.conflicts.size())
+            ev.changes_json = boost::json::serialize(boost::json::value_from(p.conflicts[conflict++]));
+        else if (action == "provision.skipped" && skip < p.skipped.size())
+            ev.changes_json = boost::json::serialize(boost::json::value_from(p.skipped[skip++]));
+        else
+            ev.changes_json = boost::json::serialize(boost::json::value_from(p));
+        if (auto r = tx.audit().append(ev); !r)
+            return r.error();
+    }
+    return {};
+}
+
+boost::json::object assertion_summary(saml::verified_assertion const& a)
+{
+    boost::json::object attrs;
+    for (auto const& at : a.attributes) {
+        auto& arr = attrs[at.name];
+        if (!arr.is_array())
+            arr = boost::json::array();
+        for (auto const& v : at.values)
+            arr.as_array().push_back(boost::json::value(v));
+    }
+    return boost::json::object{{"name_id", a.name_id},
+                               {"name_id_format", a.name_id_format},
+                               {"assertion_id", a.assertion_id},
+                               {"issuer", a.issuer},
+                               {"attributes", std::move(attrs)}};
+}
+
+bool looks_like_request_id(std::string_view s) noexcept
+{
+    return s.size() == 33 && s.front() == '_' && is_hex(s.substr(1), 32);
+}
+
+std::string reason_of(jit::errc e)
+{
+    return std::string(jit::to_reason_code(e));
+}
+
+} // namespace
+
+// -------------------------------------------------------------------------------------
+// Handlers
+
+http_response handle_home(app_context const& ctx, http_request const& req, route_params const&)
+{
+    if (auto s = current_session(ctx, req)) {
+        auto row = [](std::string_view k, std::string_view v) {
+            return "<dt>" + html_escape(k) + "</dt><dd>" + html_escape(v) + "</dd>\n";
+        };
+        std::string body = "<p>You are signed in.</p>\n<dl>\n";
+        body += row("Name", s->name.empty() ? "—" : s->name);
+        body += row("Email", s->email);
+        body += row("Roles", s->roles.empty() ? "—" : join(s->roles, ", "));
+        body += row("Teams", s->teams.empty() ? "—" : join(s->teams, ", "));
+        body += row("Connection", s->session.connection_id);
+        body += "</dl>\n<form method=\"post\" action=\"/logout\">\n"
+                "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf_token(s->secret) + "\">\n"
+                "<button type=\"submit\">Sign out</button>\n</form>";
+        return html_page(200, "Signed in", body);
+    }
+    std::string body = "<form method=\"post\" action=\"/sso/start\">\n"
+                       "<label for=\"email\">Work email</label>\n"
+                       "<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required "
+                       "autofocus>\n";
+    if (auto q = parse_form(req.query()); q)
+        if (auto it = q->find("return_to"); it != q->end())
+            if (auto r = validate_return_to(it->second, {}, ctx.cfg.server.public_url))
+                body += "<input type=\"hidden\" name=\"return_to\" value=\"" + html_escape(*r) + "\">\n";
+    body += "<button type=\"submit\">Continue</button>\n</form>";
+    return html_page(200, "Sign in", body);
+}
+
+http_response handle_sso_start(app_context const& ctx, http_request const& req, route_params const&)
+{
+    auto form = parse_form(req.body);
+    if (!form)
+        return html_page(400, "Sign in", "<p>The form could not be read. <a href=\"/\">Try again</a>.</p>");
+    auto email_it = form->find("email");
+    std::string email = email_it == form->end() ? std::string() : email_it->second;
+    auto at = email.rfind('@');
+    if (at == std::string::npos || at == 0 || at + 1 >= email.size())
+        return html_page(400, "Sign in",
+                         "<p role=\"alert\">Enter your work email address, like name@example.com.</p>"
+                         "<p><a href=\"/\">Back to sign-in</a></p>");
+    auto domain = email.substr(at + 1);
+    std::string return_to = "/";
+    if (auto it = form->find("return_to"); it != form->end())
+        if (auto r = validate_return_to(it->second, {}, ctx.cfg.server.public_url))
+            return_to = *r;
+    auto matches = ctx.connections.for_domain(domain);
+    if (matches.empty())
+        return html_page(404, "Sign in",
+                         "<p role=\"alert\">Single sign-on is not set up for the domain <strong>" + html_escape(domain)
+                             + "</strong>. Check the address, or ask your administrator.</p>"
+                               "<p><a href=\"/\">Back to sign-in</a></p>");
+    auto encoded_return = [&] {
+        std::string out;
+        static constexpr char digits[] = "0123456789ABCDEF";
+        for (unsigned char c : return_to) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                || c == '_' || c == '~' || c == '/')
+                out += static_cast<char>(c);
+            else {
+                out += '%';
+                out += digits[c >> 4];
+                out += digits[c & 15];
+            }
+        }
+        return out;
+    }();
+    auto login_url = [&](sso_connection const& c) { return "/sso/login/" + c.id + "?return_to=" + encoded_return; };
+    if (matches.size() == 1)
+        return redirect(303, login_url(*matches.front()));
+    std::string body = "<p>Several organizations use <strong>" + html_escape(domain)
+                       + "</strong>. Choose yours:</p>\n<ul class=\"choices\">\n";
+    for (auto const* c : matches)
+        body += "<li><a href=\"" + html_escape(login_url(*c)) + "\">" + html_escape(c->name) + "</a></li>\n";
+    body += "</ul>";
+    return html_page(200, "Choose your organization", body);
+}
+
+http_response handle_sso_login(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    auto const* conn = ctx.connections.find(params.get("connection"));
+    if (!conn)
+        return unknown_connection_page();
+    auto q = parse_form(req.query());
+    if (!q)
+        return html_page(400, "Sign in", "<p>The sign-in link is malformed. <a href=\"/\">Start again</a>.</p>");
+    std::string return_to = "/";
+    if (auto it = q->find("return_to"); it != q->end() && !it->second.empty()) {
+        auto r = validate_return_to(it->second, conn->allowed_return_origins, ctx.cfg.server.public_url);
+        if (!r) {
+            ctx.log.warn("sso.login: return_to refused", {{"connection", conn->id}, {"return_to", it->second}});
+            return html_page(400, "Sign in",
+                             "<p role=\"alert\">The address to return to after sign-in is not allowed.</p>"
+                             "<p><a href=\"/\">Back to sign-in</a></p>");
+        }
+        return_to = *r;
+    }
+
+    auto const now = ctx.clock();
+    // Reuse this browser's flow secret when it has one (several tabs may sign in at once).
+    auto flow = cookie_value(req, flow_cookie);
+    if (!flow || !is_hex(*flow, 64))
+        flow = random_hex(ctx, 32);
+    std::string const request_id = "_" + random_hex(ctx, 16);
+
+    saml::authn_request ar;
+    ar.id = request_id;
+    ar.issue_instant = now;
+    ar.destination = conn->sso_redirect_url;
+    ar.acs_url = conn->sp.acs_url;
+    ar.sp_entity_id = conn->sp.entity_id;
+    auto url = conn->sign_requests && ctx.connections.sp_key()
+                   ? saml::signed_redirect_url(ar, request_id, *ctx.connections.sp_key())
+                   : saml::redirect_url(ar, request_id);
+    if (!url) {
+        ctx.log.error("sso.login: cannot build the AuthnRequest",
+                      {{"connection", conn->id}, {"error", url.error().message()}});
+        return html_page(500, "Sign in", "<p>Sign-in is unavailable right now. Please try again later.</p>");
+    }
+
+    auto began = ctx.store.begin(store::access::write);
+    if (!began) {
+        ctx.log.error("sso.login: store unavailable", {{"error", began.error().message()}});
+        return html_page(503, "Sign in", "<p>Sign-in is unavailable right now. Please try again later.</p>");
+    }
+    auto& tx = **began;
+    store::pending_request pr{request_id, conn->id, return_to, now, now + request_lifetime};
+    auto created = tx.requests().create(pr, *flow);
+    // Sweep on write: expired pending requests, replay entries and sessions go here,
+    // once per sign-in started, in the same transaction.
+    auto swept = created ? tx.requests().sweep(now) : store::result<std::size_t>(std::size_t{0});
+    if (created && swept) {
+        (void)tx.replay().sweep(now);
+        (void)tx.sessions().sweep(now, ctx.cfg.session.idle_timeout);
+    }
+    if (!created || !swept || !tx.commit()) {
+        ctx.log.error("sso.login: cannot store the pending request",
+                      {{"connection", conn->id}, {"detail", tx.last_error_detail()}});
+        return html_page(503, "Sign in", "<p>Sign-in is unavailable right now. Please try again later.</p>");
+    }
+    auto res = redirect(302, std::move(*url));
+    res.headers.add("Set-Cookie", cookie_header(flow_cookie, *flow, "None", request_lifetime.count()));
+    return res;
+}
+
+http_response handle_sso_acs(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    auto const* conn = ctx.connections.find(params.get("connection"));
+    if (!conn)
+        return unknown_connection_page();
+    auto const now = ctx.clock();
+    std::string const trace_id = random_hex(ctx, 16);
+
+    auto form = parse_form(req.body);
+    if (!form || !form->contains("SAMLResponse"))
+        return deny(ctx, req, *conn, trace_id, {"saml_response_missing", "no SAMLResponse form field", {}, {}});
+    std::string const relay_state = form->contains("RelayState") ? form->at("RelayState") : std::string();
+
+    // A RelayState of ours names the pending request; anything else (or none) makes
+    // the response unsolicited, and such a RelayState is at most a return_to candidate.
+    bool const solicited = looks_like_request_id(relay_state);
+    if (!solicited && !conn->sp.allow_unsolicited)
+        return deny(ctx, req, *conn, trace_id,
+                    {"unsolicited_refused", "no pending request named in RelayState and allow_idp_initiated is off",
+                     {}, {}});
+    auto expectation =
+        solicited ? saml::response_expectation::solicited(relay_state) : saml::response_expectation::unsolicited();
+
+    auto verified = saml::verify_response(form->at("SAMLResponse"), conn->trust, conn->sp, expectation, now);
+    if (!verified)
+        return deny(ctx, req, *conn, trace_id,
+                    {std::string(saml::to_reason_code(verified.error().code)), verified.error().detail, {}, {}});
+    auto const& a = *verified;
+    if (conn->want_encrypted_assertions && !a.was_encrypted)
+        return deny(ctx, req, *conn, trace_id,
+                    {"assertion_not_encrypted", "want_encrypted_assertions is on and the assertion was plain", {}, {}});
+
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return deny(ctx, req, *conn, trace_id, {"store_unavailable", began.error().message(), {}, {}});
+    auto& tx = **began;
+    auto store_failure = [&](std::string what) {
+        std::string detail = what + ": " + tx.last_error_detail();
+        return deny(ctx, req, *conn, trace_id, {"store_error", detail, {}, {}});
+    };
+
+    // The pending request: bound to this browser, single use.
+    std::string return_to = "/";
+    if (solicited) {
+        auto flow = cookie_value(req, flow_cookie);
+        if (!flow || flow->empty())
+            return deny(ctx, req, *conn, trace_id,
+                        {"flow_cookie_missing", "the browser sent no flow cookie with a solicited response", {}, {}},
+                        &tx);
+        auto consumed = tx.requests().consume(relay_state, conn->id, *flow, now);
+        if (!consumed)
+            return store_failure("consume pending request");
+        switch (consumed->status) {
+        case store::consume_status::consumed: break;
+        case store::consume_status::unknown:
+            return deny(ctx, req, *conn, trace_id, {"request_unknown", "no pending request " + relay_state, {}, {}},
+                        &tx);
+        case store::consume_status::other_connection:
+            return deny(ctx, req, *conn, trace_id,
+                        {"request_other_connection", "request " + relay_state + " was issued for another connection",
+                         {}, {}},
+                        &tx);
+        case store::consume_status::other_browser:
+            return deny(ctx, req, *conn, trace_id,
+                        {"request_other_browser", "request " + relay_state + " is bound to another browser", {}, {}},
+                        &tx);
+        case store::consume_status::expired:
+            return deny(ctx, req, *conn, trace_id, {"request_expired", "request " + relay_state + " expired", {}, {}},
+                        &tx);
+        }
+        if (consumed->request)
+            return_to = consumed->request->return_to;
+    } else if (auto r = validate_return_to(relay_state, conn->allowed_return_origins, ctx.cfg.server.public_url)) {
+        return_to = *r;
+    }
+    // Stored return_to values were validated when stored; check again (fail closed).
+    if (auto r = validate_return_to(return_to, conn->allowed_return_origins, ctx.cfg.server.public_url))
+        return_to = *r;
+    else
+        return_to = "/";
+
+    // Replay cache: the assertion ID is consumed until NotOnOrAfter + skew.
+    if (auto r = tx.replay().consume(conn->id, a.assertion_id, a.not_on_or_after + conn->sp.clock_skew); !r) {
+        if (r.error() == store::errc::replayed)
+            return deny(ctx, req, *conn, trace_id, {"replayed", "assertion " + a.assertion_id + " was seen before", {}, {}},
+                        &tx);
+        return store_failure("replay cache");
+    }
+
+    // The runtime JIT switch lives in the store row.
+    auto row = tx.connections().find(conn->id);
+    if (!row)
+        return store_failure("read connection");
+    if (!*row)
+        return deny(ctx, req, *conn, trace_id,
+                    {"connection_not_in_store", "the connection has no row in the store", {}, {}}, &tx);
+    auto policy = conn->policy;
+    policy.jit_enabled = (*row)->jit_enabled;
+
+    jit::identity id;
+    id.connection_id = conn->id;
+    id.subject = {a.name_id, a.name_id_format};
+    for (auto const& at : a.attributes)
+        id.attributes.push_back({at.name, at.values});
+    auto keys = jit::lookup_keys_for(id, policy);
+    if (!keys) {
+        auto code = keys.error();
+        std::string reason = code.category() == jit::jit_category() ? reason_of(static_cast<jit::errc>(code.value()))
+                                                                   : std::string("subject_missing");
+        return deny(ctx, req, *conn, trace_id, {reason, code.message(), {}, {}}, &tx);
+    }
+    auto state = read_current_state(tx, conn->id, *keys);
+    if (!state)
+        return store_failure("read current state");
+    auto plan = jit::plan(id, *state, policy, now);
+    auto const assertion_json = boost::json::serialize(assertion_summary(a));
+
+    if (plan.decision == jit::plan_decision::deny) {
+        auto const reason = plan.denied ? reason_of(plan.denied->reason) : std::string("denied");
+        if (plan.link && plan.link->kind == jit::link_kind::approval_requested) {
+            auto pending = tx.link_approvals().find_pending(conn->id, plan.subject);
+            if (pending && !*pending) {
+                store::link_approval la;
+                la.id = random_hex(ctx, 16);
+                la.connection_id = conn->id;
+                la.subject = plan.subject;
+                la.user_id = plan.link->user_id;
+                la.email = plan.email;
+                la.assertion_json = assertion_json;
+                la.requested_at = now;
+                if (!tx.link_approvals().request(la))
+                    return store_failure("queue link approval");
+            }
+        }
+        return deny(ctx, req, *conn, trace_id,
+                    {reason, plan.denied ? plan.denied->detail : std::string(),
+                     plan.email.empty() ? keys->email.value_or("") : plan.email, plan.user_id.value_or("")},
+                    &tx);
+    }
+
+    auto user_id = apply_plan(ctx, tx, plan, assertion_json);
+    if (!user_id) {
+        // Nothing of the partial plan may stay: drop this transaction and audit in a fresh one.
+        std::string detail = "apply plan: " + user_id.error().message() + " " + tx.last_error_detail();
+        began->reset();
+        return deny(ctx, req, *conn, trace_id, {"store_error", detail, plan.email, plan.user_id.value_or("")});
+    }
+    if (auto r = append_plan_events(ctx, tx, req, plan, *user_id, trace_id); !r)
+        return store_failure("audit provisioning");
+
+    // The session: 256-bit secret, stored hashed; ends at the configured lifetime or the
+    // IdP's SessionNotOnOrAfter, whichever comes first.
+    std::string const secret = random_hex(ctx, 32);
+    auto expires = now + ctx.cfg.session.lifetime;
+    if (a.session_not_on_or_after && *a.session_not_on_or_after < expires)
+        expires = *a.session_not_on_or_after;
+    store::new_session ns{*user_id, conn->id, now, expires, a.session_index};
+    if (auto r = tx.sessions().create(secret, ns); !r)
+        return store_failure("create session");
+
+    store::audit_event ev;
+    ev.id = random_hex(ctx, 16);
+    ev.time = now;
+    ev.action = "sso.login.succeeded";
+    ev.actor_type = "user";
+    ev.actor_id = *user_id;
+    ev.target = plan.email;
+    ev.connection_id = conn->id;
+    ev.source_ip = req.remote_address;
+    ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
+    ev.result_status = "success";
+    ev.changes_json = boost::json::serialize(boost::json::object{
+        {"decision", jit::to_string(plan.decision)}, {"session_expires_at", iso8601(expires)},
+        {"assertion_id", a.assertion_id}, {"solicited", solicited}});
+    ev.trace_id = trace_id;
+    if (auto r = tx.audit().append(ev); !r)
+        return store_failure("audit sign-in");
+    if (auto r = tx.commit(); !r) {
+        std::string detail = "commit: " + r.error().message();
+        began->reset();
+        return deny(ctx, req, *conn, trace_id, {"store_error", detail, plan.email, *user_id});
+    }
+    ctx.log.info("sso.login.succeeded",
+                 {{"connection", conn->id}, {"user_id", *user_id}, {"trace_id", trace_id}});
+
+    auto res = redirect(303, return_to);
+    res.headers.add("Set-Cookie", cookie_header(session_cookie, secret, "Lax", std::nullopt));
+    return res;
+}
+
+http_response handle_sso_metadata(app_context const& ctx, http_request const&, route_params const&)
+{
+    saml::sp_metadata_params p;
+    p.entity_id = ctx.connections.sp_entity_id().empty() ? ctx.cfg.sp.entity_id : ctx.connections.sp_entity_id();
+    unsigned index = 0;
+    bool any_signed = false;
+    bool all_want_signed = !ctx.connections.all().empty();
+    for (auto const& c : ctx.connections.all()) {
+        p.acs.push_back({c.sp.acs_url, index++});
+        any_signed = any_signed || c.sign_requests;
+        all_want_signed = all_want_signed && c.sp.want_assertions_signed;
+    }
+    if (p.acs.empty())
+        return http_response::text(404, "no connection is configured\n");
+    if (auto const& cert = ctx.connections.sp_cert()) {
+        p.signing_certs.push_back(*cert);
+        if (ctx.connections.sp_key())
+            p.encryption_certs.push_back(*cert);
+    }
+    p.authn_requests_signed = any_signed && !p.signing_certs.empty();
+    p.want_assertions_signed = all_want_signed;
+    auto xml = saml::sp_metadata_xml(p);
+    if (!xml) {
+        ctx.log.error("sso.metadata: cannot build", {{"error", xml.error().message()}});
+        return http_response::text(500, "metadata unavailable\n");
+    }
+    http_response res;
+    res.headers.set("Content-Type", "application/samlmetadata+xml");
+    res.body = std::move(*xml);
+    return res;
+}
+
+http_response handle_me(app_context const& ctx, http_request const& req, route_params const&)
+{
+    auto s = current_session(ctx, req);
+    http_response res;
+    res.headers.set("Content-Type", "application/json");
+    if (!s) {
+        res.status = 401;
+        res.body = R"({"error":"not signed in"})";
+        return res;
+    }
+    boost::json::array roles, teams;
+    for (auto const& r : s->roles)
+        roles.emplace_back(r);
+    for (auto const& t : s->teams)
+        teams.emplace_back(t);
+    res.body = boost::json::serialize(boost::json::object{{"user_id", s->user_id},
+                                                          {"email", s->email},
+                                                          {"name", s->name},
+                                                          {"connection", s->session.connection_id},
+                                                          {"roles", std::move(roles)},
+                                                          {"teams", std::move(teams)},
+                                                          {"session_expires_at", iso8601(s->session.expires_at)}});
+    return res;
+}
+
+http_response handle_auth_check(app_context const& ctx, http_request const& req, route_params const&)
+{
+    auto s = current_session(ctx, req);
+    if (!s)
+        return http_response::text(401, "not signed in\n");
+    auto res = http_response::text(200, "ok\n");
+    res.headers.set("X-Ssogate-User", header_safe(s->user_id));
+    res.headers.set("X-Ssogate-Email", header_safe(s->email));
+    res.headers.set("X-Ssogate-Roles", header_safe(join(s->roles, ",")));
+    res.headers.set("X-Ssogate-Teams", header_safe(join(s->teams, ",")));
+    return res;
+}
+
+http_response handle_logout(app_context const& ctx, http_request const& req, route_params const&)
+{
+    // Same-origin only: a present Origin must be ours; the form's token must match the session.
+    if (auto origin = req.headers.get("Origin")) {
+        if (*origin != ctx.cfg.server.public_url)
+            return html_page(403, "Sign out", "<p role=\"alert\">Sign-out must come from this site.</p>");
+    }
+    auto s = current_session(ctx, req);
+    auto clear = cookie_header(session_cookie, "", "Lax", 0);
+    if (!s) {
+        auto res = redirect(303, "/");
+        res.headers.add("Set-Cookie", clear);
+        return res;
+    }
+    auto form = parse_form(req.body);
+    auto token = form && form->contains("csrf") ? form->at("csrf") : std::string();
+    if (!equal_constant_time(token, csrf_token(s->secret)))
+        return html_page(403, "Sign out",
+                         "<p role=\"alert\">The sign-out form expired. <a href=\"/\">Try again</a>.</p>");
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return html_page(503, "Sign out", "<p>Sign-out is unavailable right now. Please try again.</p>");
+    auto& tx = **began;
+    auto ended = tx.sessions().end(s->secret);
+    store::audit_event ev;
+    ev.id = random_hex(ctx, 16);
+    ev.time = ctx.clock();
+    ev.action = "sso.logout";
+    ev.actor_type = "user";
+    ev.actor_id = s->user_id;
+    ev.target = s->email;
+    ev.connection_id = s->session.connection_id;
+    ev.source_ip = req.remote_address;
+    ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
+    ev.result_status = "success";
+    ev.trace_id = random_hex(ctx, 16);
+    if (!ended || !tx.audit().append(ev) || !tx.commit())
+        return html_page(503, "Sign out", "<p>Sign-out is unavailable right now. Please try again.</p>");
+    auto res = redirect(303, "/");
+    res.headers.add("Set-Cookie", clear);
+    return res;
+}
+
+http_response handle_stylesheet(app_context const&, http_request const&, route_params const&)
+{
+    return stylesheet();
+}
+
+void add_sso_routes(router& r)
+{
+    r.add(http_method::get, "/", handle_home);
+    r.add(http_method::get, "/assets/ssogate.css", handle_stylesheet);
+    r.add(http_method::post, "/sso/start", handle_sso_start);
+    r.add(http_method::get, "/sso/login/{connection}", handle_sso_login);
+    r.add(http_method::post, "/sso/acs/{connection}", handle_sso_acs);
+    r.add(http_method::get, "/sso/metadata", handle_sso_metadata);
+    r.add(http_method::get, "/me", handle_me);
+    r.add(http_method::get, "/auth/check", handle_auth_check);
+    r.add(http_method::post, "/logout", handle_logout);
+}
+
+} // namespace ssogate::gateway
