@@ -389,7 +389,7 @@ private:
             active_stream_->cancel();
         for (;;) {
             phase_ = phase::streaming;
-            auto chunk = co_await pull(active_stream_);
+            auto chunk = co_await pull(active_stream_.get());
             if (!chunk)
                 break;
             if (chunk->empty())
@@ -412,26 +412,36 @@ private:
         co_return lec ? after::close_now : after::close_gracefully;
     }
 
-    /// Waits for the next chunk of a body_stream; resumes on this connection's strand.
-    static net::awaitable<std::optional<std::string>> pull(std::shared_ptr<body_stream> stream)
+    /// Starts a body_stream::pull and completes, on the handler's executor (this
+    /// connection's strand), with the delivered chunk. A named function object rather
+    /// than a lambda with captures: GCC 12 destroys such temporaries in a co_await
+    /// expression twice (found by ASan on a shared_ptr capture).
+    struct pull_initiation {
+        body_stream* stream;
+
+        template <class Handler>
+        void operator()(Handler handler) const
+        {
+            struct state {
+                explicit state(Handler&& h) : handler(std::move(h)), executor(net::get_associated_executor(handler)) {}
+                Handler handler;
+                net::associated_executor_t<Handler> executor;
+                std::atomic<bool> delivered{false};
+            };
+            auto st = std::make_shared<state>(std::move(handler));
+            stream->pull([st](std::optional<std::string> chunk) {
+                if (st->delivered.exchange(true))
+                    return; // body_stream contract: exactly once per pull
+                net::post(st->executor, [st, chunk = std::move(chunk)]() mutable { std::move(st->handler)(std::move(chunk)); });
+            });
+        }
+    };
+
+    /// Waits for the next chunk of `stream` (kept alive by active_stream_).
+    static auto pull(body_stream& stream)
     {
-        co_return co_await net::async_initiate<decltype(net::use_awaitable), void(std::optional<std::string>)>(
-            [stream](auto handler) {
-                using handler_type = decltype(handler);
-                struct state {
-                    explicit state(handler_type&& h) : handler(std::move(h)), executor(net::get_associated_executor(handler)) {}
-                    handler_type handler;
-                    net::associated_executor_t<handler_type> executor;
-                    std::atomic<bool> delivered{false};
-                };
-                auto st = std::make_shared<state>(std::move(handler));
-                stream->pull([st](std::optional<std::string> chunk) {
-                    if (st->delivered.exchange(true))
-                        return; // body_stream contract: exactly once per pull
-                    net::post(st->executor, [st, chunk = std::move(chunk)]() mutable { std::move(st->handler)(std::move(chunk)); });
-                });
-            },
-            net::use_awaitable);
+        return net::async_initiate<decltype(net::use_awaitable), void(std::optional<std::string>)>(
+            pull_initiation{&stream}, net::use_awaitable);
     }
 
     template <class Body>
