@@ -10,6 +10,8 @@ int main(int argc, char** argv)
     static constexpr command_group groups[] = {
         add_serve_command,
         add_saml_commands,
+        add_admin_commands,
+        add_audit_commands,
         add_dev_idp_command,
     };
     return run_cli(argc, argv, groups, std::cout, std::cerr);

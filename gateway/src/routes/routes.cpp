@@ -10,6 +10,7 @@ router build_router()
     router r;
     add_health_routes(r);
     add_sso_routes(r);
+    add_admin_routes(r);
     return r;
 }
 

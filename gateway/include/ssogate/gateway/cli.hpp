@@ -68,6 +68,10 @@ int run_cli(int argc, char const* const* argv, std::span<command_group const> gr
 void add_serve_command(CLI::App& app, cli_context& ctx);
 /// `ssogate saml verify`, `ssogate saml metadata-info` (gateway/src/cli/saml_commands.cpp).
 void add_saml_commands(CLI::App& app, cli_context& ctx);
+/// `ssogate admin token create|revoke|list` (gateway/src/cli/admin_commands.cpp).
+void add_admin_commands(CLI::App& app, cli_context& ctx);
+/// `ssogate audit verify|tail` (gateway/src/cli/audit_commands.cpp).
+void add_audit_commands(CLI::App& app, cli_context& ctx);
 /// `ssogate dev-idp`: the development SAML IdP (gateway/src/cli/dev_idp_command.cpp).
 void add_dev_idp_command(CLI::App& app, cli_context& ctx);
 

@@ -69,4 +69,7 @@ void add_sso_routes(router& r);
 /// server-side and clears the cookie.
 [[nodiscard]] http_response handle_logout(app_context const& ctx, http_request const& req, route_params const& params);
 
+/// GET /admin/v1/audit, GET /admin/v1/audit/stream (handlers in admin.hpp).
+void add_admin_routes(router& r);
+
 } // namespace ssogate::gateway
