@@ -389,7 +389,7 @@ private:
             active_stream_->cancel();
         for (;;) {
             phase_ = phase::streaming;
-            auto chunk = co_await pull(active_stream_.get());
+            auto chunk = co_await pull(*active_stream_);
             if (!chunk)
                 break;
             if (chunk->empty())
