@@ -8,6 +8,8 @@
 
 #include <sqlite3.h>
 
+#include <csignal>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -156,4 +158,18 @@ TEST_CASE("ssogate audit verify exits 0 on an intact chain and 1 naming the seq 
     CHECK_FALSE(bj.at("ok").as_bool());
     CHECK(bj.at("first_break").at("seq").as_int64() == 2);
     CHECK(bj.at("first_break").at("field").as_string() == "hash");
+}
+
+TEST_CASE("ssogate audit tail -f follows new events until interrupted", "[gateway][audit][cli]")
+{
+    cli_dir d;
+    REQUIRE(d.run({"admin", "token", "create", "--name", "before"}).exit_code == 0);
+    ssogate::test::background_process tail(
+        {"--config", (d.dir / "ssogate.toml").string(), "audit", "tail", "-f", "--json", "--after", "1"}, d.dir.path());
+    REQUIRE(d.run({"admin", "token", "create", "--name", "during"}).exit_code == 0);
+    auto line = tail.wait_for_line("\"seq\":2", std::chrono::milliseconds(10000));
+    REQUIRE(line);
+    CHECK(line->find("admin.token.created") != std::string::npos);
+    CHECK(tail.out().find("\"seq\":1") == std::string::npos);
+    CHECK(tail.signal_and_wait(SIGINT, std::chrono::milliseconds(5000)) == 0);
 }
