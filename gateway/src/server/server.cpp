@@ -438,7 +438,7 @@ private:
     };
 
     /// Waits for the next chunk of `stream` (kept alive by active_stream_).
-    static auto pull(body_stream& stream)
+    static net::awaitable<std::optional<std::string>> pull(body_stream& stream)
     {
         return net::async_initiate<decltype(net::use_awaitable), void(std::optional<std::string>)>(
             pull_initiation{&stream}, net::use_awaitable);
