@@ -2,6 +2,8 @@
 // POSTs the signed response to the SP.
 #include <ssogate/gateway/dev_idp.hpp>
 
+#include "text/escape.hpp"
+
 #include <ssogate/saml/authn_request.hpp>
 
 #include <openssl/evp.h>
@@ -73,23 +75,6 @@ std::string param(params const& p, std::string_view name)
     return {};
 }
 
-std::string html_escape(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string base64(std::string_view bytes)
 {
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -147,8 +132,8 @@ http_response page(int status, std::string_view title, std::string const& body, 
     res.headers.set("Referrer-Policy", "no-referrer");
     res.headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action " +
                                                    std::string(form_action) + "; frame-ancestors 'none'");
-    res.body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + html_escape(title) +
-               "</title><style>" + std::string(style) + "</style></head><body>\n<h1>" + html_escape(title) +
+    res.body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape_markup(title) +
+               "</title><style>" + std::string(style) + "</style></head><body>\n<h1>" + escape_markup(title) +
                "</h1>\n<p class=\"warn\"><strong>ssogate development IdP.</strong> For development only: it signs "
                "in whoever you type, without a password.</p>\n" +
                body + "</body></html>\n";
@@ -157,7 +142,7 @@ http_response page(int status, std::string_view title, std::string const& body, 
 
 http_response error_page(int status, std::string const& message)
 {
-    return page(status, "Development IdP: request refused", "<p>" + html_escape(message) + "</p>\n", "'none'");
+    return page(status, "Development IdP: request refused", "<p>" + escape_markup(message) + "</p>\n", "'none'");
 }
 
 } // namespace
@@ -214,8 +199,8 @@ http_response identity_provider::handle(http_request const& req)
     }
     if (path == "/" && get) {
         return page(200, "Development IdP",
-                    "<p>Metadata: <a href=\"/metadata\"><code>" + html_escape(metadata_url()) +
-                        "</code></a></p>\n<p>Entity ID: <code>" + html_escape(settings_.entity_id) +
+                    "<p>Metadata: <a href=\"/metadata\"><code>" + escape_markup(metadata_url()) +
+                        "</code></a></p>\n<p>Entity ID: <code>" + escape_markup(settings_.entity_id) +
                         "</code></p>\n<p>Sign in from the SP, or start an IdP-initiated sign-in at "
                         "<a href=\"/idp-initiated\">/idp-initiated</a>.</p>\n",
                     "'none'");
@@ -273,7 +258,7 @@ http_response identity_provider::login_form(pending p)
     }
     std::string body =
         "<p>" + std::string(unsolicited ? "IdP-initiated (unsolicited) sign-in" : "Sign-in requested") +
-        " for <code>" + html_escape(sp) + "</code>; the response goes to <code>" + html_escape(acs) + "</code>.</p>\n"
+        " for <code>" + escape_markup(sp) + "</code>; the response goes to <code>" + escape_markup(acs) + "</code>.</p>\n"
         "<form method=\"post\" action=\"/sso/login\">\n"
         "<input type=\"hidden\" name=\"token\" value=\"" + token + "\">\n"
         "<label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" required "
@@ -330,12 +315,12 @@ http_response identity_provider::handle_login(http_request const& req)
         return error_page(500, "The response could not be signed: " + xml.error().message() + ".");
 
     std::string body =
-        "<p>Signed in as <code>" + html_escape(in.user.email) + "</code>. Press Continue to send the signed "
-        "response to <code>" + html_escape(in.acs_url) + "</code>.</p>\n"
-        "<form method=\"post\" action=\"" + html_escape(in.acs_url) + "\">\n"
+        "<p>Signed in as <code>" + escape_markup(in.user.email) + "</code>. Press Continue to send the signed "
+        "response to <code>" + escape_markup(in.acs_url) + "</code>.</p>\n"
+        "<form method=\"post\" action=\"" + escape_markup(in.acs_url) + "\">\n"
         "<input type=\"hidden\" name=\"SAMLResponse\" value=\"" + base64(*xml) + "\">\n";
     if (!p->relay_state.empty())
-        body += "<input type=\"hidden\" name=\"RelayState\" value=\"" + html_escape(p->relay_state) + "\">\n";
+        body += "<input type=\"hidden\" name=\"RelayState\" value=\"" + escape_markup(p->relay_state) + "\">\n";
     body += "<button type=\"submit\">Continue</button>\n</form>\n";
     auto origin = origin_of(in.acs_url);
     return page(200, "Development IdP: continue", body, origin.empty() ? std::string_view("'none'") : origin);

@@ -2,6 +2,8 @@
 // loopback and ACS checks. No clock, no randomness, no socket.
 #include <ssogate/gateway/dev_idp.hpp>
 
+#include "text/escape.hpp"
+
 #include <ssogate/saml/sign.hpp>
 
 #include <arpa/inet.h>
@@ -14,30 +16,12 @@ namespace ssogate::gateway::dev_idp {
 
 namespace {
 
-/// Text and attribute values: every XML special character escaped.
-std::string xml_escape(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string attribute(std::string_view name, std::span<std::string const> values)
 {
-    std::string a = "<saml:Attribute Name=\"" + xml_escape(name) +
+    std::string a = "<saml:Attribute Name=\"" + escape_markup(name) +
                     "\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:basic\">";
     for (auto const& v : values)
-        a += "<saml:AttributeValue xsi:type=\"xs:string\">" + xml_escape(v) + "</saml:AttributeValue>";
+        a += "<saml:AttributeValue xsi:type=\"xs:string\">" + escape_markup(v) + "</saml:AttributeValue>";
     a += "</saml:Attribute>";
     return a;
 }
@@ -68,8 +52,8 @@ boost::system::result<std::string> build_response_xml(response_input const& in, 
     auto const not_before = saml_time(in.now - 1min);
     auto const not_after = saml_time(in.now + 5min);
     auto const in_response_to =
-        in.in_response_to.empty() ? std::string() : " InResponseTo=\"" + xml_escape(in.in_response_to) + "\"";
-    auto const issuer = "<saml:Issuer>" + xml_escape(in.idp_entity_id) + "</saml:Issuer>";
+        in.in_response_to.empty() ? std::string() : " InResponseTo=\"" + escape_markup(in.in_response_to) + "\"";
+    auto const issuer = "<saml:Issuer>" + escape_markup(in.idp_entity_id) + "</saml:Issuer>";
 
     std::string attrs = attribute("email", in.user.email);
     if (!in.user.display_name.empty()) {
@@ -84,16 +68,16 @@ boost::system::result<std::string> build_response_xml(response_input const& in, 
         attrs += attribute("role", in.user.role);
 
     std::string const assertion =
-        "<saml:Assertion ID=\"" + xml_escape(in.assertion_id) + "\" Version=\"2.0\" IssueInstant=\"" + issue + "\">" +
+        "<saml:Assertion ID=\"" + escape_markup(in.assertion_id) + "\" Version=\"2.0\" IssueInstant=\"" + issue + "\">" +
         issuer + "<saml:Subject><saml:NameID Format=\"" + std::string(name_id_format_email) + "\">" +
-        xml_escape(in.user.email) +
+        escape_markup(in.user.email) +
         "</saml:NameID><saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">"
         "<saml:SubjectConfirmationData" + in_response_to + " NotOnOrAfter=\"" + not_after + "\" Recipient=\"" +
-        xml_escape(in.acs_url) + "\"/></saml:SubjectConfirmation></saml:Subject>"
+        escape_markup(in.acs_url) + "\"/></saml:SubjectConfirmation></saml:Subject>"
         "<saml:Conditions NotBefore=\"" + not_before + "\" NotOnOrAfter=\"" + not_after +
-        "\"><saml:AudienceRestriction><saml:Audience>" + xml_escape(in.sp_entity_id) +
+        "\"><saml:AudienceRestriction><saml:Audience>" + escape_markup(in.sp_entity_id) +
         "</saml:Audience></saml:AudienceRestriction></saml:Conditions>"
-        "<saml:AuthnStatement AuthnInstant=\"" + issue + "\" SessionIndex=\"" + xml_escape(in.session_index) +
+        "<saml:AuthnStatement AuthnInstant=\"" + issue + "\" SessionIndex=\"" + escape_markup(in.session_index) +
         "\"><saml:AuthnContext><saml:AuthnContextClassRef>"
         "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified</saml:AuthnContextClassRef></saml:AuthnContext>"
         "</saml:AuthnStatement><saml:AttributeStatement>" + attrs + "</saml:AttributeStatement></saml:Assertion>";
@@ -101,8 +85,8 @@ boost::system::result<std::string> build_response_xml(response_input const& in, 
     std::string const response =
         "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
         "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
-        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ID=\"" + xml_escape(in.response_id) +
-        "\" Version=\"2.0\" IssueInstant=\"" + issue + "\" Destination=\"" + xml_escape(in.acs_url) + "\"" +
+        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ID=\"" + escape_markup(in.response_id) +
+        "\" Version=\"2.0\" IssueInstant=\"" + issue + "\" Destination=\"" + escape_markup(in.acs_url) + "\"" +
         in_response_to + ">" + issuer +
         "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>" +
         assertion + "</samlp:Response>";
@@ -121,7 +105,7 @@ std::string idp_metadata_xml(std::string_view entity_id, std::string_view sso_ur
 {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
            "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" "
-           "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"" + xml_escape(entity_id) + "\">\n"
+           "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"" + escape_markup(entity_id) + "\">\n"
            "  <md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
            "WantAuthnRequestsSigned=\"false\">\n"
            "    <md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>" +
@@ -129,7 +113,7 @@ std::string idp_metadata_xml(std::string_view entity_id, std::string_view sso_ur
            "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n"
            "    <md:NameIDFormat>" + std::string(name_id_format_email) + "</md:NameIDFormat>\n"
            "    <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"" +
-           xml_escape(sso_url) + "\"/>\n"
+           escape_markup(sso_url) + "\"/>\n"
            "  </md:IDPSSODescriptor>\n"
            "</md:EntityDescriptor>\n";
 }

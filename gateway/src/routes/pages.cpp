@@ -199,23 +199,6 @@ std::optional<std::string> validate_return_to(std::string_view r, std::vector<st
     return std::nullopt;
 }
 
-std::string html_escape(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 http_response html_page(int status, std::string_view title, std::string_view body_html)
 {
     http_response res;
@@ -227,10 +210,10 @@ http_response html_page(int status, std::string_view title, std::string_view bod
                     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'");
     res.body = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-    res.body += html_escape(title);
+    res.body += escape_markup(title);
     res.body += " · ssogate</title>\n<link rel=\"stylesheet\" href=\"/assets/ssogate.css\">\n</head>\n<body>\n"
                 "<main>\n<h1>";
-    res.body += html_escape(title);
+    res.body += escape_markup(title);
     res.body += "</h1>\n";
     res.body += body_html;
     res.body += "\n</main>\n</body>\n</html>\n";

@@ -222,9 +222,9 @@ http_response deny(app_context const& ctx, http_request const& req, sso_connecti
     if (!written)
         ctx.log.error("sso.login.denied: audit event not written", {{"trace_id", trace_id}});
 
-    std::string body = "<p role=\"alert\">" + html_escape(human_reason(d.reason, conn)) + "</p>\n"
+    std::string body = "<p role=\"alert\">" + escape_markup(human_reason(d.reason, conn)) + "</p>\n"
                        "<p>If you contact your administrator, give them this reference: <span class=\"trace\">"
-                       + html_escape(trace_id) + "</span></p>\n<p><a href=\"/\">Back to sign-in</a></p>";
+                       + escape_markup(trace_id) + "</span></p>\n<p><a href=\"/\">Back to sign-in</a></p>";
     auto res = html_page(403, "Sign-in failed", body);
     res.headers.set("X-Ssogate-Trace-Id", trace_id);
     return res;
@@ -470,7 +470,7 @@ http_response handle_home(app_context const& ctx, http_request const& req, route
 {
     if (auto s = current_session(ctx, req)) {
         auto row = [](std::string_view k, std::string_view v) {
-            return "<dt>" + html_escape(k) + "</dt><dd>" + html_escape(v) + "</dd>\n";
+            return "<dt>" + escape_markup(k) + "</dt><dd>" + escape_markup(v) + "</dd>\n";
         };
         std::string body = "<p>You are signed in.</p>\n<dl>\n";
         body += row("Name", s->name.empty() ? "—" : s->name);
@@ -490,7 +490,7 @@ http_response handle_home(app_context const& ctx, http_request const& req, route
     if (auto q = parse_form(req.query()); q)
         if (auto it = q->find("return_to"); it != q->end())
             if (auto r = validate_return_to(it->second, {}, ctx.cfg.server.public_url))
-                body += "<input type=\"hidden\" name=\"return_to\" value=\"" + html_escape(*r) + "\">\n";
+                body += "<input type=\"hidden\" name=\"return_to\" value=\"" + escape_markup(*r) + "\">\n";
     body += "<button type=\"submit\">Continue</button>\n</form>";
     return html_page(200, "Sign in", body);
 }
@@ -515,7 +515,7 @@ http_response handle_sso_start(app_context const& ctx, http_request const& req, 
     auto matches = ctx.connections.for_domain(domain);
     if (matches.empty())
         return html_page(404, "Sign in",
-                         "<p role=\"alert\">Single sign-on is not set up for the domain <strong>" + html_escape(domain)
+                         "<p role=\"alert\">Single sign-on is not set up for the domain <strong>" + escape_markup(domain)
                              + "</strong>. Check the address, or ask your administrator.</p>"
                                "<p><a href=\"/\">Back to sign-in</a></p>");
     auto encoded_return = [&] {
@@ -536,10 +536,10 @@ http_response handle_sso_start(app_context const& ctx, http_request const& req, 
     auto login_url = [&](sso_connection const& c) { return "/sso/login/" + c.id + "?return_to=" + encoded_return; };
     if (matches.size() == 1)
         return redirect(303, login_url(*matches.front()));
-    std::string body = "<p>Several organizations use <strong>" + html_escape(domain)
+    std::string body = "<p>Several organizations use <strong>" + escape_markup(domain)
                        + "</strong>. Choose yours:</p>\n<ul class=\"choices\">\n";
     for (auto const* c : matches)
-        body += "<li><a href=\"" + html_escape(login_url(*c)) + "\">" + html_escape(c->name) + "</a></li>\n";
+        body += "<li><a href=\"" + escape_markup(login_url(*c)) + "\">" + escape_markup(c->name) + "</a></li>\n";
     body += "</ul>";
     return html_page(200, "Choose your organization", body);
 }

@@ -4,6 +4,8 @@
 #include <ssogate/gateway/app_context.hpp>
 #include <ssogate/gateway/http.hpp>
 
+#include "text/escape.hpp"
+
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -43,9 +45,6 @@ bool is_hex(std::string_view s, std::size_t n) noexcept;
 /// userinfo, other origins, over 2048 bytes).
 std::optional<std::string> validate_return_to(std::string_view return_to, std::vector<std::string> const& allowed_origins,
                                               std::string_view public_url);
-
-/// `s` with & < > " ' escaped.
-std::string html_escape(std::string_view s);
 
 /// A complete HTML page (text/html; charset=utf-8) with ssogate's stylesheet and a CSP
 /// that allows only it. `body_html` must already be escaped.
