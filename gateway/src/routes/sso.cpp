@@ -5,6 +5,7 @@
 // Precise inside, generic outside (STYLE.md rule 7): every refusal has a reason code
 // that goes to the log and to the audit log (sso.login.denied, result.reason) with a
 // trace ID; the browser sees a human sentence and the same trace ID, never the detail.
+#include <ssogate/gateway/audit.hpp>
 #include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/routes.hpp>
@@ -219,7 +220,9 @@ http_response deny(app_context const& ctx, http_request const& req, sso_connecti
     } else if (auto began = ctx.store.begin(store::access::write)) {
         written = write(**began);
     }
-    if (!written)
+    if (written)
+        process_audit_notifier().notify(); // wake live tailers (SSE) now, not at their next poll
+    else
         ctx.log.error("sso.login.denied: audit event not written", {{"trace_id", trace_id}});
 
     std::string body = "<p role=\"alert\">" + escape_markup(human_reason(d.reason, conn)) + "</p>\n"
@@ -793,6 +796,7 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
         began->reset();
         return deny(ctx, req, *conn, trace_id, {"store_error", detail, plan.email, *user_id});
     }
+    process_audit_notifier().notify();
     ctx.log.info("sso.login.succeeded",
                  {{"connection", conn->id}, {"user_id", *user_id}, {"trace_id", trace_id}});
 
@@ -909,6 +913,7 @@ http_response handle_logout(app_context const& ctx, http_request const& req, rou
     ev.trace_id = random_hex(ctx, 16);
     if (!ended || !tx.audit().append(ev) || !tx.commit())
         return html_page(503, "Sign out", "<p>Sign-out is unavailable right now. Please try again.</p>");
+    process_audit_notifier().notify();
     auto res = redirect(303, "/");
     res.headers.add("Set-Cookie", clear);
     return res;
