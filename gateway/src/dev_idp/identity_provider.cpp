@@ -3,6 +3,7 @@
 #include <ssogate/gateway/dev_idp.hpp>
 
 #include "text/escape.hpp"
+#include "text/form.hpp"
 
 #include <ssogate/saml/authn_request.hpp>
 
@@ -18,17 +19,6 @@ namespace {
 
 using params = std::vector<std::pair<std::string, std::string>>;
 
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /// application/x-www-form-urlencoded (also a query string); nullopt on a bad escape.
 std::optional<params> parse_form(std::string_view s)
 {
@@ -40,29 +30,11 @@ std::optional<params> parse_form(std::string_view s)
         if (pair.empty())
             continue;
         auto eq = pair.find('=');
-        std::string kv[2];
-        std::string_view parts[2] = {pair.substr(0, eq),
-                                     eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1)};
-        for (int i = 0; i < 2; ++i) {
-            auto in = parts[i];
-            for (std::size_t j = 0; j < in.size(); ++j) {
-                if (in[j] == '+') {
-                    kv[i] += ' ';
-                } else if (in[j] == '%') {
-                    if (j + 2 >= in.size())
-                        return std::nullopt;
-                    int hi = hex_value(in[j + 1]);
-                    int lo = hex_value(in[j + 2]);
-                    if (hi < 0 || lo < 0)
-                        return std::nullopt;
-                    kv[i] += static_cast<char>(hi * 16 + lo);
-                    j += 2;
-                } else {
-                    kv[i] += in[j];
-                }
-            }
-        }
-        out.emplace_back(std::move(kv[0]), std::move(kv[1]));
+        auto name = decode_form_component(pair.substr(0, eq));
+        auto value = decode_form_component(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        if (!name || !value)
+            return std::nullopt;
+        out.emplace_back(std::move(*name), std::move(*value));
     }
     return out;
 }

@@ -2,6 +2,7 @@
 // Plain, accessible HTML and one stylesheet served by ssogate: no external assets, no
 // script; every dynamic value goes through html_escape.
 #include "routes/sso_support.hpp"
+#include "text/form.hpp"
 
 #include <openssl/evp.h>
 
@@ -11,41 +12,6 @@
 namespace ssogate::gateway::sso_detail {
 
 namespace {
-
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-std::optional<std::string> form_decode(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '+') {
-            out += ' ';
-        } else if (c == '%') {
-            if (i + 2 >= s.size())
-                return std::nullopt;
-            int hi = hex_value(s[i + 1]);
-            int lo = hex_value(s[i + 2]);
-            if (hi < 0 || lo < 0)
-                return std::nullopt;
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 char lower(char c) noexcept
 {
@@ -87,8 +53,8 @@ std::optional<std::map<std::string, std::string, std::less<>>> parse_form(std::s
         if (pair.empty())
             continue;
         auto eq = pair.find('=');
-        auto name = form_decode(pair.substr(0, eq));
-        auto value = form_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        auto name = decode_form_component(pair.substr(0, eq));
+        auto value = decode_form_component(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
         if (!name || !value)
             return std::nullopt;
         out.emplace(std::move(*name), std::move(*value));
