@@ -35,6 +35,7 @@ public:
         case errc::invalid_argument: return "the value is not valid for the store";
         case errc::corrupt: return "the stored data is corrupt or inconsistent";
         case errc::database_error: return "the store database reported an error";
+        case errc::user_name_taken: return "the userName belongs to another user of this connection's SCIM view";
         }
         return "unknown store error";
     }

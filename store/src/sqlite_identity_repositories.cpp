@@ -221,6 +221,11 @@ result<bool> sqlite_connections::remove(std::string_view id)
         return propagate(st);
     st->bind_text(1, id);
     auto r = ctx_.run(*st, {.foreign_key = errc::in_use});
+    // A RESTRICT violation found while cascading into other tables is reported at the
+    // end of the statement as a plain SQLITE_CONSTRAINT (no extended FOREIGNKEY code);
+    // a DELETE of a connection has no other constraint that could fail.
+    if (!r && r.error() == errc::invalid_argument)
+        return ctx_.fail(errc::in_use, "the connection still has users or other rows that refer to it");
     if (!r)
         return propagate(r);
     return *r > 0;

@@ -177,10 +177,47 @@ CREATE TABLE api_tokens (
 ) STRICT;
 )sql";
 
-constexpr std::array<migration, 3> all_migrations{{
+constexpr char const* migration_4 = R"sql(
+-- The SCIM view of a connection (issue 7): which users and teams its SCIM client sees,
+-- with what SCIM needs on top of the provenance-tracked rows: userName, externalId,
+-- the resource as SCIM last set it, and meta (created, lastModified, version).
+CREATE TABLE scim_users (
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    user_id        TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_name      TEXT NOT NULL CHECK (length(user_name) > 0),
+    external_id    TEXT,
+    resource       TEXT NOT NULL DEFAULT '{}',   -- JSON object, validated by the repository
+    version        INTEGER NOT NULL CHECK (version > 0),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, user_id)
+) STRICT;
+-- userName is unique per connection, case-insensitively; `userName eq` and
+-- `externalId eq` are index lookups; lists page in (created_at, user_id) order.
+CREATE UNIQUE INDEX scim_users_user_name ON scim_users (connection_id, user_name COLLATE NOCASE);
+CREATE INDEX scim_users_external_id ON scim_users (connection_id, external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX scim_users_order ON scim_users (connection_id, created_at, user_id);
+CREATE INDEX scim_users_by_user ON scim_users (user_id);
+
+CREATE TABLE scim_groups (
+    connection_id  TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+    team_id        TEXT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    external_id    TEXT,
+    version        INTEGER NOT NULL CHECK (version > 0),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, team_id)
+) STRICT;
+CREATE INDEX scim_groups_external_id ON scim_groups (connection_id, external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX scim_groups_order ON scim_groups (connection_id, created_at, team_id);
+CREATE INDEX scim_groups_by_team ON scim_groups (team_id);
+)sql";
+
+constexpr std::array<migration, 4> all_migrations{{
     {1, "identities and provenance", migration_1},
     {2, "sign-in state", migration_2},
     {3, "audit log and tokens", migration_3},
+    {4, "scim views", migration_4},
 }};
 
 static_assert(all_migrations.size() == static_cast<std::size_t>(latest_schema_version),

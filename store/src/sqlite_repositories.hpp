@@ -145,4 +145,36 @@ private:
     txn_context& ctx_;
 };
 
+class sqlite_scim final : public scim_repository {
+public:
+    explicit sqlite_scim(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create_user(scim_user_record const& user) override;
+    result<std::optional<scim_user_record>> find_user(std::string_view connection_id,
+                                                      std::string_view user_id) override;
+    result<std::optional<scim_user_record>> find_user_by_user_name(std::string_view connection_id,
+                                                                   std::string_view user_name) override;
+    result<std::vector<scim_user_record>> find_users_by_external_id(std::string_view connection_id,
+                                                                    std::string_view external_id) override;
+    result<std::vector<scim_user_record>> list_users(std::string_view connection_id, std::size_t offset,
+                                                     std::size_t limit) override;
+    result<std::size_t> count_users(std::string_view connection_id) override;
+    result<std::vector<scim_user_record>> user_connections(std::string_view user_id) override;
+    result<bool> update_user(scim_user_record const& user) override;
+    result<bool> touch_user(std::string_view connection_id, std::string_view user_id, time_point now) override;
+    result<bool> remove_user(std::string_view connection_id, std::string_view user_id) override;
+    result<void> create_group(scim_group_record const& group) override;
+    result<std::optional<scim_group_record>> find_group(std::string_view connection_id,
+                                                        std::string_view team_id) override;
+    result<std::vector<scim_group_record>> find_groups_by_external_id(std::string_view connection_id,
+                                                                      std::string_view external_id) override;
+    result<std::vector<scim_group_record>> list_groups(std::string_view connection_id, std::size_t offset,
+                                                       std::size_t limit) override;
+    result<std::size_t> count_groups(std::string_view connection_id) override;
+    result<bool> update_group(scim_group_record const& group) override;
+    result<bool> touch_group(std::string_view connection_id, std::string_view team_id, time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
 } // namespace ssogate::store::sqlite

@@ -188,6 +188,7 @@ public:
     audit_log& audit() override { return audit_; }
     token_repository& tokens() override { return tokens_; }
     link_approval_repository& link_approvals() override { return link_approvals_; }
+    scim_repository& scim() override { return scim_; }
 
 private:
     std::shared_ptr<pool> pool_;
@@ -203,6 +204,7 @@ private:
     sqlite_audit audit_{ctx_};
     sqlite_tokens tokens_{ctx_};
     sqlite_link_approvals link_approvals_{ctx_};
+    sqlite_scim scim_{ctx_};
 };
 
 class sqlite_store final : public store {

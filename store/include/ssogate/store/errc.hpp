@@ -43,6 +43,8 @@ enum class errc {
     corrupt,
     /// Any other failure of the database engine.
     database_error,
+    /// Another user of the connection's SCIM view has this userName (case-insensitively).
+    user_name_taken,
 };
 
 /// The category of store::errc ("ssogate.store").

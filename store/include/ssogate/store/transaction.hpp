@@ -11,6 +11,7 @@
 #include <ssogate/store/connection.hpp>
 #include <ssogate/store/link_approval.hpp>
 #include <ssogate/store/replay_cache.hpp>
+#include <ssogate/store/scim.hpp>
 #include <ssogate/store/session.hpp>
 #include <ssogate/store/team.hpp>
 #include <ssogate/store/token.hpp>
@@ -59,6 +60,8 @@ public:
     virtual audit_log& audit() = 0;
     virtual token_repository& tokens() = 0;
     virtual link_approval_repository& link_approvals() = 0;
+    /// The SCIM view of users and teams per connection (scim.hpp).
+    virtual scim_repository& scim() = 0;
 };
 
 } // namespace ssogate::store
