@@ -510,6 +510,8 @@ boost::system::result<lookup_keys> lookup_keys_for(identity const& id, connectio
     if (!outcome.keys)
         return make_error_code(errc::subject_missing);
     outcome.keys->email = resolve_email(id, policy, nullptr);
+    for (auto& target : map_assertion(id, policy).teams)
+        outcome.keys->teams.push_back(std::move(target.team));
     return std::move(*outcome.keys);
 }
 

@@ -52,6 +52,20 @@ TEST_CASE("lookup_keys_for refuses an absent, empty or multi-valued subject attr
     CHECK(lookup_keys_for(id, policy).error() == errc::subject_missing);
 }
 
+TEST_CASE("lookup_keys_for names the teams the assertion maps to, so the gateway reads only those", "[jit][keys]")
+{
+    auto policy = okta_policy();
+    policy.default_team = "Everyone";
+    auto const keys
+        = lookup_keys_for(alice(profile_and_groups({"eng-all", "acme:Research", "acme:", "other:Sales", "eng-all"})),
+                          policy);
+    REQUIRE(keys.has_value());
+    CHECK(keys->teams == lines{"Engineering", "Research", "Everyone"});
+
+    policy.groups = group_mode::off;
+    CHECK(lookup_keys_for(alice(profile_and_groups({"eng-all"})), policy)->teams == lines{"Everyone"});
+}
+
 TEST_CASE("lookup_keys_for refuses an empty or transient NameID", "[jit][keys]")
 {
     CHECK(lookup_keys_for(with_nameid("", nameid_format_persistent), okta_policy()).error() == errc::subject_missing);

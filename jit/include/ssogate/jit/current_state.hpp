@@ -85,7 +85,8 @@ struct current_state {
     /// A different user holding the assertion's email, if any. The planner ignores it
     /// when its id equals `user->id`.
     std::optional<email_holder> holder_of_email;
-    /// Names of the teams that exist.
+    /// Names of the teams that exist; only those of `lookup_keys::teams` are read, so
+    /// the gateway may load just those.
     std::set<std::string, std::less<>> existing_teams;
 };
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ssogate::jit {
 
@@ -24,6 +25,10 @@ struct lookup_keys {
     /// The email the planner will use (see `plan`), to find `current_state::holder_of_email`
     /// by its lower-cased form; nullopt when the assertion has no usable email.
     std::optional<std::string> email;
+    /// The names of the teams this assertion maps to (group table, `organization:team`,
+    /// `default_team`), in plan order. `plan` reads `current_state::existing_teams` only
+    /// for these names, so the gateway looks up just these instead of listing every team.
+    std::vector<std::string> teams;
 };
 
 /// The keys of `id` under `policy`. Fails with `errc::subject_missing` when the NameID is
