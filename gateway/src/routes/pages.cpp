@@ -174,6 +174,10 @@ http_response html_page(int status, std::string_view title, std::string_view bod
     // redirect chain to the IdP that follows /sso/start is not restricted by form-action).
     res.headers.set("Content-Security-Policy",
                     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+    // Not the default no-referrer: under it browsers send `Origin: null` with a page's
+    // form posts, and POST /logout refuses any Origin but ours. same-origin still sends
+    // nothing to other sites.
+    res.headers.set("Referrer-Policy", "same-origin");
     res.body = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
     res.body += escape_markup(title);
