@@ -6,6 +6,7 @@
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/routes.hpp>
 #include <ssogate/gateway/server.hpp>
+#include <ssogate/gateway/sp_keys.hpp>
 #include <ssogate/gateway/tls.hpp>
 #include <ssogate/gateway/version.hpp>
 #include <ssogate/saml/library.hpp>
@@ -52,13 +53,22 @@ int run_serve(cli_context& cli)
         break;
     }
 
+    // [sp] key/cert absent: an RSA-3072 pair generated into data_dir once (sp_keys.hpp).
+    auto const sp = resolve_sp_keys(cfg, std::chrono::system_clock::now());
+    if (sp.how == sp_key_files::origin::generated)
+        out << "sp: generated an RSA-3072 key " << sp.key.string() << " (mode 0600) and certificate "
+            << sp.cert.string() << "; SP metadata advertises it\n";
+    else if (sp.how == sp_key_files::origin::reused)
+        out << "sp: using the generated key " << sp.key.string() << '\n';
+    auto const cfg_sp = with_sp_keys(cfg, sp); // what the registry and the handlers see
+
     // libxml2/xmlsec/OpenSSL for metadata parsing and every ACS post; alive until exit.
     saml::library_guard const saml_guard;
-    auto const connections = connection_registry::build(cfg);
+    auto const connections = connection_registry::build(cfg_sp);
     sync_file_connections(cfg, *store, std::chrono::system_clock::now());
     out << "connections: " << connections.all().size() << '\n';
 
-    app_context const ctx{cfg, *store, system_clock(), system_random(), log, connections};
+    app_context const ctx{cfg_sp, *store, system_clock(), system_random(), log, connections};
     server srv(server_options::from(cfg.server), tls,
                [&ctx](http_request const& req) { return handle_request(ctx, req); }, log);
     srv.stop_on_signals();

@@ -45,16 +45,26 @@ struct signed_in {
     std::vector<std::string> teams;
 };
 
-/// The session of this request, touched (idle timeout restarts); nullopt when there is
-/// no cookie, the cookie is unknown or tampered, the session is no longer live, or the
-/// user is deactivated.
-std::optional<signed_in> current_session(app_context const& ctx, http_request const& req)
+/// How stale a session's stored last_seen_at may get before a use refreshes it:
+/// min(60 s, idle_timeout / 10). A session therefore ends between idle_timeout - this
+/// bound and idle_timeout after its last use, never later (README "Sessions").
+std::chrono::milliseconds session_refresh_interval(std::chrono::seconds idle_timeout)
+{
+    return std::min<std::chrono::milliseconds>(std::chrono::seconds(60), idle_timeout / 10);
+}
+
+/// The session of this request; nullopt when there is no cookie, the cookie is unknown
+/// or tampered, the session is no longer live, or the user is deactivated. Reads in a
+/// read transaction; only when it must write (last_seen_at older than
+/// session_refresh_interval) does it start over in a write transaction (`mode` = write).
+std::optional<signed_in> current_session(app_context const& ctx, http_request const& req,
+                                         store::access mode = store::access::read)
 {
     auto secret = cookie_value(req, session_cookie);
     if (!secret || !is_hex(*secret, 64))
         return std::nullopt;
     auto const now = ctx.clock();
-    auto began = ctx.store.begin(store::access::write);
+    auto began = ctx.store.begin(mode);
     if (!began) {
         ctx.log.warn("session: store unavailable", {{"error", began.error().message()}});
         return std::nullopt;
@@ -91,6 +101,12 @@ std::optional<signed_in> current_session(app_context const& ctx, http_request co
             if (auto t = tx.teams().find(m.team_id); t && *t)
                 s.teams.push_back((*t)->name);
     std::sort(s.teams.begin(), s.teams.end());
+    if (mode == store::access::read) {
+        if (now - s.session.last_seen_at < session_refresh_interval(ctx.cfg.session.idle_timeout))
+            return s; // fresh enough: no write
+        began->reset();
+        return current_session(ctx, req, store::access::write);
+    }
     if (auto t = tx.sessions().touch(*secret, now); !t || !tx.commit())
         return std::nullopt;
     s.session.last_seen_at = now;
@@ -195,6 +211,7 @@ http_response deny(app_context const& ctx, http_request const& req, sso_connecti
                    std::string const& trace_id, denial_info const& d, store::transaction* tx = nullptr)
 {
     auto const now = ctx.clock();
+    ctx.metrics->count_signin(conn.id, signin_outcome::denied, d.reason);
     ctx.log.warn("sso.login.denied", {{"connection", conn.id},
                                       {"reason", d.reason},
                                       {"detail", d.detail},
@@ -425,6 +442,12 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
     auto const* conn = ctx.connections.find(params.get("connection"));
     if (!conn)
         return unknown_connection_page();
+    // ssogate_acs_duration_seconds: observed when this handler returns, whatever the outcome.
+    struct acs_timer {
+        metrics_registry& m;
+        std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+        ~acs_timer() { m.observe_acs(std::chrono::steady_clock::now() - start); }
+    } const timer{*ctx.metrics};
     auto const now = ctx.clock();
     std::string const trace_id = random_hex(ctx, 16);
 
@@ -605,6 +628,7 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
         return deny(ctx, req, *conn, trace_id, {"store_error", detail, plan.email, *user_id});
     }
     process_audit_notifier().notify();
+    ctx.metrics->count_signin(conn->id, signin_outcome::succeeded, "ok");
     ctx.log.info("sso.login.succeeded",
                  {{"connection", conn->id}, {"user_id", *user_id}, {"trace_id", trace_id}});
 

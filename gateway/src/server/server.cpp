@@ -11,6 +11,7 @@
 // the drain time runs out. Errors are error_codes throughout (STYLE.md rule 8).
 #include <ssogate/gateway/config.hpp>
 #include <ssogate/gateway/logger.hpp>
+#include <ssogate/gateway/metrics.hpp>
 #include <ssogate/gateway/routes.hpp>
 #include <ssogate/gateway/server.hpp>
 #include <ssogate/gateway/startup_error.hpp>
@@ -468,6 +469,7 @@ private:
 
     void access_log(http_request const* req, int status, std::chrono::steady_clock::time_point started, error_code ec)
     {
+        process_metrics().count_http_status(status); // ssogate_http_requests_total (metrics.hpp)
         auto const ms = ms_since(started);
         if (req) {
             auto path = log_path(*req);

@@ -9,6 +9,7 @@
 // stopped). Thread-safety: handlers run concurrently on the server's worker threads,
 // so everything reachable from here is either immutable or thread-safe.
 #include <ssogate/gateway/config.hpp>
+#include <ssogate/gateway/metrics.hpp>
 #include <ssogate/store/store.hpp>
 
 #include <chrono>
@@ -41,6 +42,9 @@ struct app_context {
     logger const& log;
     /// The connections built from the config at startup (connections.hpp); immutable.
     connection_registry const& connections;
+    /// Counters for GET /metrics (metrics.hpp; lock-free, thread-safe). The process-wide
+    /// registry unless a test points it at its own; never null.
+    metrics_registry* metrics = &process_metrics();
 };
 
 } // namespace ssogate::gateway

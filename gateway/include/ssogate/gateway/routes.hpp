@@ -72,4 +72,16 @@ void add_sso_routes(router& r);
 /// GET /admin/v1/audit, GET /admin/v1/audit/stream (handlers in admin.hpp).
 void add_admin_routes(router& r);
 
+/// GET /metrics (metrics.cpp).
+void add_metrics_routes(router& r);
+
+/// GET /metrics: Prometheus text format 0.0.4 (metrics.hpp) with the store's live
+/// session count. Loopback peers may scrape; anyone else needs an admin bearer token
+/// (401 otherwise, as authenticate_admin).
+[[nodiscard]] http_response handle_metrics(app_context const& ctx, http_request const& req, route_params const& params);
+
+/// True for 127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8; false for anything else,
+/// including an empty or malformed address.
+[[nodiscard]] bool is_loopback_peer(std::string_view address) noexcept;
+
 } // namespace ssogate::gateway
