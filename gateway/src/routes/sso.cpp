@@ -182,8 +182,9 @@ struct denial_info {
 std::string human_reason(std::string_view reason, sso_connection const& conn)
 {
     if (reason == "jit_disabled")
-        return "Your account is not provisioned for this organization and automatic provisioning is off for "
-               "connection " + conn.id + ". Ask your administrator.";
+        return "You do not have an account here yet, and accounts are not created automatically when you sign in "
+               "with " + conn.name + ". Ask your administrator to give you access (for them: automatic "
+               "provisioning is off for connection " + conn.id + ").";
     if (reason == "user_inactive")
         return "Your account is deactivated. Ask your administrator.";
     if (reason == "link_denied")
