@@ -1,4 +1,5 @@
 #include <ssogate/gateway/routes.hpp>
+#include <ssogate/gateway/console.hpp>
 
 namespace ssogate::gateway {
 
@@ -11,6 +12,7 @@ router build_router()
     add_health_routes(r);
     add_sso_routes(r);
     add_admin_routes(r);
+    add_console_routes(r);
     add_metrics_routes(r);
     return r;
 }
