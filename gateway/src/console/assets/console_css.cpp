@@ -17,6 +17,7 @@ main { padding: 1rem 1.25rem 3rem; max-width: 80rem; margin: 0 auto; }
 main.narrow { max-width: 34rem; padding-top: 3rem; }
 h1 { font-size: 1.4rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.1rem; margin-top: 2rem; }
+h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
 a { color: var(--accent); }
 button { font: inherit; padding: .35rem .8rem; border: 1px solid var(--line); border-radius: .4rem;
   background: ButtonFace; color: ButtonText; cursor: pointer; }
