@@ -19,6 +19,21 @@ constexpr std::array<std::int8_t, 256> make_table()
 }
 constexpr auto table = make_table();
 
+/// `table` with each value already shifted into its place in a 24-bit quantum; a byte
+/// outside the alphabet has bit 31 set, so one test after OR-ing four lookups finds it.
+constexpr std::uint32_t invalid_bit = 0x8000'0000u;
+constexpr std::array<std::uint32_t, 256> make_shifted(int shift)
+{
+    std::array<std::uint32_t, 256> t{};
+    for (std::size_t i = 0; i < 256; ++i)
+        t[i] = table[i] < 0 ? invalid_bit : static_cast<std::uint32_t>(table[i]) << shift;
+    return t;
+}
+constexpr auto shifted18 = make_shifted(18);
+constexpr auto shifted12 = make_shifted(12);
+constexpr auto shifted6 = make_shifted(6);
+constexpr auto shifted0 = make_shifted(0);
+
 constexpr bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -28,16 +43,42 @@ constexpr bool is_space(char c)
 
 std::optional<std::string> base64_decode(std::string_view text)
 {
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
+    // Written into a buffer sized for the largest result (whitespace only shrinks it):
+    // a push_back per byte cost more than the rest of verify_response's own checks
+    // (issue 8 profile, bench/README.md).
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    char* o = out.data();
     std::uint32_t acc = 0;
     int bits = 0;
-    int symbols = 0; // symbols (including padding) seen
+    std::size_t symbols = 0; // symbols (including padding) seen
     int padding = 0;
-    for (char const c : text) {
-        if (is_space(c))
+    std::size_t i = 0;
+    std::size_t const n = text.size();
+    auto const* const in = reinterpret_cast<unsigned char const*>(text.data());
+    while (i < n) {
+        // Fast path: whole quanta of four alphabet symbols from a quantum boundary.
+        if (bits == 0 && padding == 0) {
+            std::size_t const from = i;
+            while (n - i >= 4) {
+                std::uint32_t const q
+                    = shifted18[in[i]] | shifted12[in[i + 1]] | shifted6[in[i + 2]] | shifted0[in[i + 3]];
+                if (q & invalid_bit)
+                    break;
+                o[0] = static_cast<char>((q >> 16) & 0xFF);
+                o[1] = static_cast<char>((q >> 8) & 0xFF);
+                o[2] = static_cast<char>(q & 0xFF);
+                o += 3;
+                i += 4;
+            }
+            symbols += i - from;
+            if (i == n)
+                break;
+        }
+        // One symbol at a time: whitespace, padding, errors, and quanta split by them.
+        char const ch = text[i++];
+        if (is_space(ch))
             continue;
-        if (c == '=') {
+        if (ch == '=') {
             ++padding;
             ++symbols;
             if (padding > 2)
@@ -46,7 +87,7 @@ std::optional<std::string> base64_decode(std::string_view text)
         }
         if (padding > 0) // data after padding
             return std::nullopt;
-        auto const v = table[static_cast<unsigned char>(c)];
+        auto const v = table[static_cast<unsigned char>(ch)];
         if (v < 0)
             return std::nullopt;
         ++symbols;
@@ -54,9 +95,10 @@ std::optional<std::string> base64_decode(std::string_view text)
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+            *o++ = static_cast<char>((acc >> bits) & 0xFF);
         }
     }
+    out.resize(static_cast<std::size_t>(o - out.data()));
     if (symbols % 4 != 0)
         return std::nullopt;
     // Padding must match the leftover bits, and those bits must be zero

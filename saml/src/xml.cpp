@@ -140,8 +140,10 @@ std::string serialize(xmlDoc* doc)
 
 bool is_element(xmlNode const* node, char const* ns_uri, char const* local) noexcept
 {
+    // The local name first: it is short and usually differs at its first byte, where
+    // namespace URIs share long prefixes (the structure scan asks this of every node).
     return node != nullptr && node->type == XML_ELEMENT_NODE && node->ns != nullptr &&
-           xml_eq(node->ns->href, ns_uri) && xml_eq(node->name, local);
+           xml_eq(node->name, local) && xml_eq(node->ns->href, ns_uri);
 }
 
 xmlNode* first_element(xmlNode* node) noexcept
@@ -160,16 +162,33 @@ xmlNode* next_element(xmlNode* node) noexcept
     return nullptr;
 }
 
+namespace {
+/// The text of `children` when it is one text node (the usual case), read in place:
+/// xmlNodeListGetString / xmlNodeGetContent would allocate and copy it once more.
+xmlChar const* single_text(xmlNode const* children) noexcept
+{
+    if (children != nullptr && children->next == nullptr && children->type == XML_TEXT_NODE
+        && children->content != nullptr)
+        return children->content;
+    return nullptr;
+}
+} // namespace
+
 std::optional<std::string> attribute(xmlNode* node, char const* name)
 {
     xmlAttr* a = xmlHasNsProp(node, reinterpret_cast<xmlChar const*>(name), nullptr);
     if (a == nullptr || a->ns != nullptr)
         return std::nullopt;
+    if (xmlChar const* text = single_text(a->children))
+        return std::string(reinterpret_cast<char const*>(text));
     return take_string(xml_char_ptr(xmlNodeListGetString(node->doc, a->children, 1)));
 }
 
 std::string text_content(xmlNode* node)
 {
+    if (node != nullptr && node->type == XML_ELEMENT_NODE)
+        if (xmlChar const* text = single_text(node->children))
+            return std::string(reinterpret_cast<char const*>(text));
     return take_string(xml_char_ptr(xmlNodeGetContent(node)));
 }
 
