@@ -318,7 +318,8 @@ std::variant<admitted, http_response> admit_change(app_context const& ctx, http_
 
 admin_actor anonymous_actor(http_request const& req)
 {
-    return admin_actor{"anonymous", "", req.remote_address, user_agent(req)};
+    // As admin.auth.failed: type admin, no id (nobody is authenticated yet).
+    return admin_actor{"admin", "", req.remote_address, user_agent(req)};
 }
 
 std::string csrf_input(admitted const& a)
