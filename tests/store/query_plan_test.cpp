@@ -5,6 +5,7 @@
 // SQLITE_TRACE_STMT gives the statement text as prepared), then asks SQLite for the
 // plan of each captured statement on the same database file.
 #include <ssogate/store/owner.hpp>
+#include <ssogate/store/scim.hpp>
 #include <ssogate/store/store.hpp>
 
 #include "support/store_fixture.hpp"
@@ -160,6 +161,15 @@ struct populated_store {
                         .has_value());
             REQUIRE(tx->users().grant_role(id, {"member", store::owner_jit("okta"), t0, std::nullopt}).has_value());
         }
+        for (int i = 0; i < 20; ++i) {
+            store::scim_user_record r;
+            r.connection_id = "okta";
+            r.user_id = "u" + std::to_string(i);
+            r.user_name = "user" + std::to_string(i) + "@example.com";
+            r.external_id = "ext-" + std::to_string(i);
+            r.created_at = r.updated_at = t0;
+            REQUIRE(tx->scim().create_user(r).has_value());
+        }
         REQUIRE(tx->teams().create({"t1", "Engineering", store::owner_jit("okta"), t0, t0}).has_value());
         REQUIRE(tx->teams().add_member({"u1", "t1", store::owner_jit("okta"), t0, std::nullopt}).has_value());
         for (int i = 0; i < 50; ++i) {
@@ -275,11 +285,17 @@ TEST_CASE("listing every team is a table scan, which is why sign-in looks teams 
     CHECK_THAT(scans[0], Catch::Contains("SCAN teams"));
 }
 
-TEST_CASE("a SCIM userName eq lookup uses an index", "[store][query_plan]")
+TEST_CASE("a SCIM userName eq or externalId lookup uses an index", "[store][query_plan]")
 {
     populated_store s;
     auto const statements = statements_of([&] {
         auto tx = s.db.begin(store::access::read);
+        // The SCIM views (filter userName eq / externalId eq, GET /Users/{id}; the
+        // first sign-in's SCIM match uses the first two) ...
+        REQUIRE(tx->scim().find_user_by_user_name("okta", "USER3@example.com").value().has_value());
+        REQUIRE(tx->scim().find_users_by_external_id("okta", "ext-3").value().size() == 1);
+        REQUIRE(tx->scim().find_user("okta", "u3").value().has_value());
+        // ... and the generic attribute lookup.
         auto found = tx->users().find_by_attribute("userName", "USER3@example.com");
         REQUIRE(found.has_value());
         CHECK(found->size() == 1);
