@@ -13,6 +13,8 @@ int main(int argc, char** argv)
         add_admin_commands,
         add_audit_commands,
         add_dev_idp_command,
+        add_user_commands,
+        add_doctor_command,
     };
     return run_cli(argc, argv, groups, std::cout, std::cerr);
 }

@@ -74,5 +74,9 @@ void add_admin_commands(CLI::App& app, cli_context& ctx);
 void add_audit_commands(CLI::App& app, cli_context& ctx);
 /// `ssogate dev-idp`: the development SAML IdP (gateway/src/cli/dev_idp_command.cpp).
 void add_dev_idp_command(CLI::App& app, cli_context& ctx);
+/// `ssogate user list|show|explain|link …` (gateway/src/cli/user_commands.cpp).
+void add_user_commands(CLI::App& app, cli_context& ctx);
+/// `ssogate doctor [--json]`: known failure modes, each with a command (gateway/src/cli/doctor_command.cpp).
+void add_doctor_command(CLI::App& app, cli_context& ctx);
 
 } // namespace ssogate::gateway

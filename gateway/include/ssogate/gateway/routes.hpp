@@ -72,6 +72,10 @@ void add_sso_routes(router& r);
 /// GET /admin/v1/audit, GET /admin/v1/audit/stream (handlers in admin.hpp).
 void add_admin_routes(router& r);
 
+/// GET /admin/v1/users, GET /admin/v1/users/{id}, GET /admin/v1/users/{id}/explain
+/// (admin_users.cpp; handlers and JSON shapes in users.hpp).
+void add_admin_user_routes(router& r);
+
 /// GET /metrics (metrics.cpp).
 void add_metrics_routes(router& r);
 

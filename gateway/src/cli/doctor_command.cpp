@@ -1,0 +1,396 @@
+// `ssogate doctor [--json]` (issue 7 "Troubleshooting tools"): checks the configuration
+// and the store for the failure modes of JIT next to SCIM, and prints each finding with
+// a command that fixes or explains it. Exit 0 when clean, 1 with findings.
+//
+// Checks (the `check` field of a finding):
+//   connection_unreadable     a store-owned connection whose settings do not validate
+//   jit_scim_disagree         JIT and SCIM both on, and JIT's mapping disagrees with values
+//                             SCIM owns (provision.conflict events with a scim:<c> owner)
+//   scim_not_owner            a user with an identity on (or created by the JIT of) a SCIM-enabled
+//                             connection that is not in that connection's SCIM view and was not
+//                             created by its SCIM: `ssogate user adopt EMAIL --connection C`
+//   nobody_new_can_sign_in    JIT off and no active SCIM token on the connection
+//   idp_certificate_expired / idp_certificate_expiring   (within 30 days)
+//   idp_metadata_unreadable   the metadata cannot be read, so its certificates cannot be checked
+//   sha1_allowed, idp_initiated_allowed
+//   domain_claimed_twice      a verified domain on more than one connection
+//
+// JSON (--json): {"findings":[{"check","severity","connection","user","message","commands":[…]}],
+//                 "checked":{"connections":N,"users":N}}
+#include <ssogate/gateway/audit.hpp>
+#include <ssogate/gateway/cli.hpp>
+#include <ssogate/saml/library.hpp>
+#include <ssogate/saml/metadata.hpp>
+#include <ssogate/saml/verify.hpp>
+#include <ssogate/store/owner.hpp>
+
+#include "cli/open_store.hpp"
+#include "users/connection_sources.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <variant>
+
+namespace ssogate::gateway {
+
+namespace {
+
+using time_point = std::chrono::system_clock::time_point;
+
+struct finding {
+    std::string check;
+    std::string severity;   ///< error | warning
+    std::string connection;
+    std::string user;       ///< email or id, when about one user
+    std::string message;
+    std::vector<std::string> commands;
+};
+
+struct doctor_report {
+    std::vector<finding> findings;
+    std::size_t connections = 0;
+    std::size_t users = 0;
+};
+
+/// How a connection's setting is changed: the file to edit, or the CLI.
+std::string how_to_set(users_detail::known_connection const& c, std::string const& key, std::string const& value)
+{
+    if (c.owner == store::connection_owner::file) {
+        std::string file = c.settings.declared_at.file.empty() ? std::string("ssogate.toml")
+                                                                : c.settings.declared_at.file.string();
+        return "edit " + file + ": set " + key + " = " + value + " in connection \"" + c.settings.id
+               + "\", then ssogate reload";
+    }
+    return "ssogate connection set " + c.settings.id + " " + key + "=" + value;
+}
+
+bool effective_jit(users_detail::known_connection const& c)
+{
+    return c.row ? c.row->jit_enabled : c.settings.jit.enabled;
+}
+
+/// The IdP metadata of a connection as text, or the reason it cannot be read.
+std::variant<std::string, std::string> metadata_text(connection_config const& c)
+{
+    if (c.idp.xml)
+        return std::variant<std::string, std::string>(std::in_place_index<0>, *c.idp.xml);
+    if (c.idp.file) {
+        std::ifstream in(*c.idp.file, std::ios::binary);
+        if (!in)
+            return std::variant<std::string, std::string>(std::in_place_index<1>,
+                                                          "cannot read " + c.idp.file->string());
+        std::ostringstream s;
+        s << in.rdbuf();
+        return std::variant<std::string, std::string>(std::in_place_index<0>, s.str());
+    }
+    return std::variant<std::string, std::string>(std::in_place_index<1>, "no IdP metadata configured");
+}
+
+void check_connection_settings(users_detail::known_connection const& c, doctor_report& r)
+{
+    auto const& id = c.settings.id;
+    if (c.settings.sp.allow_sha1)
+        r.findings.push_back({"sha1_allowed", "warning", id, {},
+                              "connection " + id + " accepts SHA-1 signatures and digests (allow_sha1), which can be "
+                              "forged; ask the IdP to sign with RSA-SHA256",
+                              {how_to_set(c, "allow_sha1", "false")}});
+    if (c.settings.sp.allow_idp_initiated)
+        r.findings.push_back({"idp_initiated_allowed", "warning", id, {},
+                              "connection " + id + " accepts IdP-initiated (unsolicited) sign-ins "
+                              "(allow_idp_initiated), which cannot be bound to a browser and invite login CSRF",
+                              {how_to_set(c, "allow_idp_initiated", "false")}});
+}
+
+void check_certificates(users_detail::known_connection const& c, time_point now, doctor_report& r)
+{
+    auto const& id = c.settings.id;
+    auto text = metadata_text(c.settings);
+    if (text.index() == 1) {
+        r.findings.push_back({"idp_metadata_unreadable", "error", id, {},
+                              "the IdP metadata of connection " + id + " cannot be read (" + std::get<1>(text)
+                                  + "), so its signing certificates cannot be checked",
+                              {"ssogate saml metadata-info FILE"}});
+        return;
+    }
+    saml::metadata_options opts;
+    opts.entity_id = c.settings.idp.entity_id;
+    auto md = saml::parse_idp_metadata(std::get<0>(text), opts);
+    if (!md) {
+        r.findings.push_back({"idp_metadata_unreadable", "error", id, {},
+                              "the IdP metadata of connection " + id + " is refused: " + md.error().detail,
+                              {"ssogate saml metadata-info FILE"}});
+        return;
+    }
+    auto const fix = c.settings.idp.file ? "ssogate saml metadata-info " + c.settings.idp.file->string()
+                                         : std::string("ssogate connection show ") + id;
+    for (auto const& cert : md->signing_certs) {
+        auto const not_after = cert.not_after();
+        std::string const what = "IdP signing certificate " + cert.subject() + " (SHA-256 "
+                                 + cert.sha256_fingerprint().substr(0, 16) + "…) of connection " + id;
+        if (not_after <= now)
+            r.findings.push_back({"idp_certificate_expired", "error", id, {},
+                                  what + " expired at " + format_audit_time(not_after)
+                                      + "; the IdP has probably moved to a new one: import its current metadata",
+                                  {fix}});
+        else if (not_after - now <= std::chrono::hours(24 * 30))
+            r.findings.push_back({"idp_certificate_expiring", "warning", id, {},
+                                  what + " expires at " + format_audit_time(not_after)
+                                      + " (within 30 days): import the IdP's metadata with the next certificate "
+                                        "before then",
+                                  {fix}});
+    }
+}
+
+void check_domains(users_detail::known_connections const& known, doctor_report& r)
+{
+    std::map<std::string, std::vector<std::string>> by_domain;
+    for (auto const& c : known.connections)
+        for (auto const& d : c.settings.domains)
+            by_domain[d].push_back(c.settings.id);
+    for (auto const& [domain, ids] : by_domain) {
+        if (ids.size() < 2)
+            continue;
+        std::string list;
+        for (auto const& i : ids)
+            list += (list.empty() ? "" : ", ") + i;
+        r.findings.push_back({"domain_claimed_twice", "warning", ids.front(), {},
+                              "the domain " + domain + " is claimed by " + std::to_string(ids.size())
+                                  + " connections (" + list
+                                  + "): people of that domain must choose their organization at sign-in, and a "
+                                    "same-email account may be reached through either IdP",
+                              {"ssogate connection show " + ids.front(), "ssogate connection show " + ids[1]}});
+    }
+}
+
+/// Whether connection `connection_id`'s SCIM owns the user: it created it, or the user is
+/// in that connection's SCIM view (created or adopted through SCIM).
+store::result<bool> scim_owns(store::transaction& tx, store::user_record const& u, std::string const& connection_id)
+{
+    if (u.created_by == store::owner_scim(connection_id))
+        return true;
+    auto row = tx.scim().find_user(connection_id, u.id);
+    if (!row)
+        return store::result<bool>(boost::system::in_place_error, row.error());
+    return row->has_value();
+}
+
+store::result<void> check_data(store::transaction& tx, users_detail::known_connections const& known,
+                               doctor_report& r)
+{
+    std::map<std::string, users_detail::known_connection const*, std::less<>> scim_on;
+    for (auto const& c : known.connections)
+        if (c.settings.scim.enabled)
+            scim_on.emplace(c.settings.id, &c);
+
+    // JIT off and no SCIM token: nobody new can sign in.
+    auto tokens = tx.tokens().list(store::token_kind::scim);
+    if (!tokens)
+        return tokens.error();
+    for (auto const& c : known.connections) {
+        if (effective_jit(c))
+            continue;
+        bool has_token = false;
+        for (auto const& t : *tokens)
+            has_token = has_token || (t.connection_id == c.settings.id && !t.revoked_at);
+        if (has_token)
+            continue;
+        auto const& id = c.settings.id;
+        r.findings.push_back({"nobody_new_can_sign_in", "error", id, {},
+                              "JIT is off on connection " + id
+                                  + " and it has no active SCIM token: nobody who does not already have an account "
+                                    "can sign in through it",
+                              {"ssogate connection jit " + id + " on", "ssogate scim token create " + id}});
+    }
+
+    // Users: SCIM ownership on SCIM-enabled connections.
+    std::map<std::string, std::string> email_of;   // user id → email (or id)
+    std::string after;
+    for (;;) {
+        auto page = tx.users().list(after, 500);
+        if (!page)
+            return page.error();
+        if (page->empty())
+            break;
+        for (auto const& u : *page) {
+            ++r.users;
+            email_of[u.id] = u.email.value_or(u.id);
+            if (scim_on.empty())
+                continue;
+            auto ids = tx.users().identities(u.id);
+            if (!ids)
+                return ids.error();
+            std::set<std::string> connections;
+            for (auto const& i : *ids)
+                connections.insert(i.connection_id);
+            // created by this connection's JIT (identity may have been re-keyed) counts too
+            for (auto const& [cid, c] : scim_on)
+                if (u.created_by == store::owner_jit(cid))
+                    connections.insert(cid);
+            for (auto const& cid : connections) {
+                auto it = scim_on.find(cid);
+                if (it == scim_on.end())
+                    continue;
+                auto owned = scim_owns(tx, u, cid);
+                if (!owned)
+                    return owned.error();
+                if (*owned)
+                    continue;
+                std::string const who = u.email.value_or(u.id);
+                r.findings.push_back({"scim_not_owner", "warning", cid, who,
+                                      "user " + who + " signs in through SCIM-enabled connection " + cid
+                                          + " but SCIM does not own it (created by " + u.created_by
+                                          + "): SCIM changes to this person will fail with uniqueness or be ignored "
+                                            "until it is adopted",
+                                      {"ssogate user adopt " + who + " --connection " + cid + " --dry-run",
+                                       "ssogate user adopt " + who + " --connection " + cid}});
+            }
+        }
+        after = page->back().id;
+    }
+
+    // JIT and SCIM both on with disagreeing mappings: JIT's values conflicted with SCIM's.
+    for (auto const& [cid, c] : scim_on) {
+        if (!effective_jit(*c))
+            continue;
+        std::map<std::string, std::size_t> per_user;   // target → conflicts
+        std::set<std::string> items;
+        std::int64_t seq = 0;
+        for (;;) {
+            auto page = tx.audit().after(seq, 500, {"provision.conflict", std::string(cid)});
+            if (!page)
+                return page.error();
+            if (page->empty())
+                break;
+            for (auto const& e : *page) {
+                boost::system::error_code ec;
+                auto v = boost::json::parse(e.event.changes_json, ec);
+                auto const* o = ec ? nullptr : v.if_object();
+                if (!o)
+                    continue;
+                auto const* owner = o->if_contains("stored_owner");
+                if (!owner || !owner->is_string() || owner->get_string() != store::owner_scim(cid))
+                    continue;
+                ++per_user[e.event.target];
+                if (auto const* item = o->if_contains("item"); item && item->is_string())
+                    items.insert(std::string(item->get_string()));
+            }
+            seq = page->back().seq;
+        }
+        if (per_user.empty())
+            continue;
+        std::string what;
+        for (auto const& i : items)
+            what += (what.empty() ? "" : ", ") + i;
+        std::vector<std::string> commands;
+        for (auto const& [uid, n] : per_user) {
+            (void)n;
+            auto it = email_of.find(uid);
+            commands.push_back("ssogate user explain " + (it == email_of.end() ? uid : it->second));
+            if (commands.size() == 5)
+                break;
+        }
+        commands.push_back(how_to_set(*c, "role_mapping.update", "\"never\"") + "  (or align the IdP's SAML and SCIM "
+                                                                                 "mappings)");
+        r.findings.push_back({"jit_scim_disagree", "warning", std::string(cid), {},
+                              "JIT and SCIM are both enabled on connection " + std::string(cid)
+                                  + " and their mappings disagree on " + what + " for " + std::to_string(per_user.size())
+                                  + " user(s): the assertion says one value, SCIM set another (SCIM's is kept, each "
+                                    "sign-in records a provision.conflict)",
+                              std::move(commands)});
+    }
+    return {};
+}
+
+struct doctor_args {
+    bool json = false;
+    std::string now;
+};
+
+void run_doctor(cli_context& cli, doctor_args const& args)
+{
+    bool const json = args.json;
+    auto now = std::chrono::system_clock::now();
+    if (!args.now.empty()) {
+        auto parsed = saml::parse_saml_time(args.now);
+        if (!parsed)
+            throw startup_error(exit_usage, "--now must be a UTC time like 2026-01-01T00:00:00Z (got \"" + args.now + "\")");
+        now = *parsed;
+    }
+    auto const& cfg = cli.load_config();
+    auto db = detail::open_store(cfg);
+    auto began = db->begin(store::access::read);
+    if (!began)
+        throw startup_error(exit_failure, "cannot read the store: " + began.error().message());
+    auto& tx = **began;
+    auto known = users_detail::read_known_connections(cfg, tx);
+    if (!known)
+        throw startup_error(exit_failure, "cannot read the connections: " + known.error().message());
+
+    doctor_report report;
+    report.connections = known->connections.size();
+    for (auto const& p : known->problems)
+        report.findings.push_back({"connection_unreadable", "error", p.connection_id, {},
+                                   "connection " + p.connection_id + " in the store cannot be used: " + p.message,
+                                   {"ssogate connection show " + p.connection_id}});
+    {
+        saml::library_guard const guard;
+        for (auto const& c : known->connections) {
+            check_connection_settings(c, report);
+            check_certificates(c, now, report);
+        }
+    }
+    check_domains(*known, report);
+    if (auto r = check_data(tx, *known, report); !r)
+        throw startup_error(exit_failure, "cannot read the store: " + r.error().message() + " "
+                                              + tx.last_error_detail());
+
+    if (json) {
+        boost::json::array findings;
+        for (auto const& f : report.findings) {
+            boost::json::array commands;
+            for (auto const& c : f.commands)
+                commands.emplace_back(c);
+            findings.push_back(boost::json::object{
+                {"check", f.check},
+                {"severity", f.severity},
+                {"connection", f.connection.empty() ? boost::json::value(nullptr) : boost::json::value(f.connection)},
+                {"user", f.user.empty() ? boost::json::value(nullptr) : boost::json::value(f.user)},
+                {"message", f.message},
+                {"commands", std::move(commands)}});
+        }
+        cli.out << boost::json::serialize(boost::json::object{
+                       {"findings", std::move(findings)},
+                       {"checked", boost::json::object{{"connections", report.connections}, {"users", report.users}}}})
+                << '\n';
+    } else {
+        for (auto const& f : report.findings) {
+            cli.out << f.severity << " [" << f.check << "] " << f.message << '\n';
+            for (auto const& c : f.commands)
+                cli.out << "    " << c << '\n';
+        }
+        cli.out << (report.findings.empty() ? "no problems found" : std::to_string(report.findings.size()) + " finding(s)")
+                << " (" << report.connections << " connection(s), " << report.users << " user(s) checked)\n";
+    }
+    cli.exit_code = report.findings.empty() ? exit_ok : exit_failure;
+}
+
+} // namespace
+
+void add_doctor_command(CLI::App& app, cli_context& ctx)
+{
+    auto args = std::make_shared<doctor_args>();
+    auto* doctor = app.add_subcommand("doctor", "Check the configuration and the data for known problems");
+    doctor->add_flag("--json", args->json, "Print JSON");
+    doctor->add_option("--now", args->now, "Check certificate expiry as of this UTC time (default: now)")
+        ->type_name("TIME");
+    doctor->callback([&ctx, args] { run_doctor(ctx, *args); });
+}
+
+} // namespace ssogate::gateway
