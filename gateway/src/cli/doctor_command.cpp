@@ -206,7 +206,9 @@ store::result<void> check_data(store::transaction& tx, users_detail::known_conne
                               "JIT is off on connection " + id
                                   + " and it has no active SCIM token: nobody who does not already have an account "
                                     "can sign in through it",
-                              {"ssogate connection jit " + id + " on", "ssogate scim token create " + id}});
+                              {c.owner == store::connection_owner::file ? how_to_set(c, "jit.enabled", "true")
+                                                                        : "ssogate connection jit " + id + " on",
+                               "ssogate scim token create " + id}});
     }
 
     // Users: SCIM ownership on SCIM-enabled connections.
