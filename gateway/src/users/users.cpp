@@ -193,18 +193,17 @@ store::result<std::optional<store::user_record>> find_user(store::transaction& t
     return tx.users().find_by_email(email_or_id);
 }
 
-store::result<user_details> read_user_details(store::transaction& tx, store::user_record const& user,
-                                              bool with_events)
+namespace {
+
+/// read_user_details with the user's events already read (nullptr: no event lookup).
+store::result<user_details> read_details(store::transaction& tx, store::user_record const& user,
+                                         std::vector<store::chained_audit_event> const* about)
 {
     user_details d;
     d.user = user;
-    std::vector<store::chained_audit_event> events;
-    if (with_events) {
-        auto e = events_about(tx, user.id);
-        if (!e)
-            return e.error();
-        events = std::move(*e);
-    }
+    bool const with_events = about != nullptr;
+    std::vector<store::chained_audit_event> const no_events;
+    auto const& events = about ? *about : no_events;
     auto setter = [&](std::optional<std::string> const& event_id, time_point at) -> std::optional<event_ref> {
         if (!with_events)
             return std::nullopt;
@@ -237,6 +236,19 @@ store::result<user_details> read_user_details(store::transaction& tx, store::use
     return d;
 }
 
+} // namespace
+
+store::result<user_details> read_user_details(store::transaction& tx, store::user_record const& user,
+                                              bool with_events)
+{
+    if (!with_events)
+        return read_details(tx, user, nullptr);
+    auto events = events_about(tx, user.id);
+    if (!events)
+        return events.error();
+    return read_details(tx, user, &*events);
+}
+
 boost::json::object user_details_to_json(user_details const& d)
 {
     boost::json::array identities;
@@ -263,14 +275,15 @@ store::result<user_explanation> explain_user(store::transaction& tx, store::user
                                              policy_lookup const& policy_of, time_point now)
 {
     user_explanation e;
-    auto details = read_user_details(tx, user, true);
+    // One pass over the audit log serves both the setters of the values and the conflicts.
+    auto events = events_about(tx, user.id);
+    if (!events)
+        return events.error();
+    auto details = read_details(tx, user, &*events);
     if (!details)
         return details.error();
     e.details = std::move(*details);
 
-    auto events = events_about(tx, user.id);
-    if (!events)
-        return events.error();
     for (auto const& ev : *events) {
         if (ev.event.action != "provision.conflict")
             continue;
