@@ -272,3 +272,53 @@ TEST_CASE("approving a queued link binds the identity to the existing user and a
     REQUIRE(no.size() == 1);
     CHECK(json::parse(no[0].changes_json).at("linked") == false);
 }
+
+TEST_CASE("admin_approval end to end: the sign-in is queued, approve links it, the next sign-in goes through",
+          "[gateway][users][link][scenario]")
+{
+    admin_users_app a;
+    // partner links same-email accounts only with an administrator's approval.
+    a.app.cfg.connections.at(1).jit.link = gateway::link_policy::admin_approval;
+    a.app.connections = gateway::connection_registry::build(a.app.cfg);
+    a.sign_in("alice@example.com", "_assertion-a");   // okta: JIT creates alice
+
+    auto through_partner = [&](std::string const& assertion_id) {
+        browser b;
+        auto relay = a.app.start_login(b, "partner");
+        idp_response r;
+        r.connection = "partner";
+        r.in_response_to = relay;
+        r.assertion_id = assertion_id;
+        return a.app.post_acs(b, r, relay);
+    };
+    CHECK(through_partner("_assertion-p1").status == 403);
+    auto denied = a.app.audit("sso.login.denied");
+    REQUIRE(denied.size() == 1);
+    CHECK(denied[0].result_reason == "link_pending_approval");
+
+    std::string approval_id;
+    {
+        auto began = a.app.store->begin(store::access::read);
+        REQUIRE(began.has_value());
+        auto pending = (**began).link_approvals().pending();
+        REQUIRE(pending.has_value());
+        REQUIRE(pending->size() == 1);
+        approval_id = pending->front().id;
+    }
+    auto decided = gateway::decide_link(*a.app.store, approval_id, true, gateway::admin_actor{"cli", "tester", "", ""},
+                                        a.app.ctx.random, *a.app.now);
+    REQUIRE(decided.has_value());
+    REQUIRE(decided->approval.has_value());
+
+    auto res = through_partner("_assertion-p2");
+    INFO(res.body);
+    CHECK(res.status == 303);
+    auto began = a.app.store->begin(store::access::read);
+    REQUIRE(began.has_value());
+    auto user = (**began).users().find_by_email("alice@example.com");
+    REQUIRE(user.has_value());
+    REQUIRE(user->has_value());
+    auto ids = (**began).users().identities((*user)->id);
+    REQUIRE(ids.has_value());
+    CHECK(ids->size() == 2);   // okta and partner: one user, two identities
+}
