@@ -79,6 +79,8 @@ void add_console_routes(router& r)
     r.add(http_method::get, "/admin/audit", handle_audit_page);
     r.add(http_method::get, "/admin/audit/stream", handle_audit_stream);
     r.add(http_method::post, "/admin/audit/verify", handle_audit_verify);
+    r.add(http_method::get, "/admin/users", handle_users_page);
+    r.add(http_method::get, "/admin/users/{id}", handle_user_page);
 }
 
 } // namespace ssogate::gateway

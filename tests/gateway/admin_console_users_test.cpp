@@ -1,0 +1,137 @@
+// The console's users pages through the handlers (no socket): search by email and by
+// name, the user page's rendering of `explain` (provenance with owners and events,
+// conflicts, the last assertion, the next sign-in) and escaping of a hostile display
+// name and attribute value.
+#include <ssogate/gateway/console.hpp>
+
+#include <ssogate/gateway/admin.hpp>
+#include <ssogate/gateway/routes.hpp>
+
+#include "support/sso_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+using namespace ssogate;
+using namespace ssogate::test::sso;
+
+namespace {
+
+std::string csrf_of(std::string const& page)
+{
+    auto pos = page.find("name=\"csrf\" value=\"");
+    REQUIRE(pos != std::string::npos);
+    pos += 19;
+    return page.substr(pos, page.find('"', pos) - pos);
+}
+
+/// A request through handle_request with `b`'s cookies; `b` keeps the response's.
+gateway::http_response send(gateway::app_context const& ctx, browser& b, gateway::http_method m,
+                            std::string const& target, std::string const& body = {}, bool json = false)
+{
+    gateway::http_request req;
+    req.method = m;
+    req.target = target;
+    req.body = body;
+    req.remote_address = "192.0.2.20";
+    if (m == gateway::http_method::post)
+        req.headers.set("Content-Type", "application/x-www-form-urlencoded");
+    if (json)
+        req.headers.set("Accept", "application/json");
+    if (!b.cookies.empty())
+        req.headers.set("Cookie", b.cookie_header());
+    auto res = gateway::handle_request(ctx, req);
+    b.take_cookies(res);
+    return res;
+}
+
+/// Opens a break-glass console session in `b`; returns the CSRF token.
+std::string open_console(gateway::app_context const& ctx, store::store& db, browser& b,
+                         std::chrono::system_clock::time_point now)
+{
+    auto t = gateway::create_admin_token(db, "ops", gateway::admin_actor{"cli", "root", "", ""}, ctx.random, now);
+    REQUIRE(t.has_value());
+    auto form = send(ctx, b, gateway::http_method::get, "/admin/login");
+    auto in = send(ctx, b, gateway::http_method::post, "/admin/login",
+                   "csrf=" + csrf_of(form.body) + "&token=" + url_encode(t->secret));
+    REQUIRE(in.status == 303);
+    auto home = send(ctx, b, gateway::http_method::get, "/admin/");
+    REQUIRE(home.status == 200);
+    return csrf_of(home.body);
+}
+
+} // namespace
+
+TEST_CASE("the user page renders explain with owners and events, and escapes a hostile name and attribute",
+          "[gateway][console]")
+{
+    sso_app app;
+    browser user;
+    auto relay = app.start_login(user, "okta");
+    idp_response r;
+    r.in_response_to = relay;
+    r.display_name = "<script>alert('name')</script>";
+    r.groups = {"<script>alert('group')</script>"};
+    REQUIRE(app.post_acs(user, r, relay).status == 303);
+
+    browser b;
+    open_console(app.ctx, *app.store, b, *app.now);
+    auto list = send(app.ctx, b, gateway::http_method::get, "/admin/users?q=alice%40example.com");
+    REQUIRE(list.status == 200);
+    auto at = list.body.find("href=\"/admin/users/");
+    REQUIRE(at != std::string::npos);
+    auto href = list.body.substr(at + 6, list.body.find('"', at + 6) - at - 6);
+    // Search by (part of) the name finds the same user.
+    CHECK_THAT(send(app.ctx, b, gateway::http_method::get, "/admin/users?q=ALERT").body, Catch::Contains(href));
+
+    auto page = send(app.ctx, b, gateway::http_method::get, href);
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("<script>alert") == std::string::npos);
+    CHECK_THAT(page.body, Catch::Contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"));
+    CHECK_THAT(page.body, Catch::Contains("&lt;script&gt;alert(&#39;group&#39;)&lt;/script&gt;"));
+    CHECK_THAT(page.body, Catch::Contains("<code>jit:okta</code>"));
+    CHECK_THAT(page.body, Catch::Contains("<h2>Last assertion</h2>"));
+    CHECK_THAT(page.body, Catch::Contains("<h2>Next sign-in</h2>"));
+    CHECK_THAT(page.body, Catch::Contains("No conflict recorded."));
+}
+
+TEST_CASE("the user page lists a recorded conflict with both values and the owner", "[gateway][console]")
+{
+    sso_app app;
+    browser user;
+    auto relay = app.start_login(user, "okta");
+    idp_response r;
+    r.in_response_to = relay;
+    REQUIRE(app.post_acs(user, r, relay).status == 303);
+    std::string user_id;
+    {
+        auto tx = app.store->begin(store::access::write);
+        REQUIRE(tx.has_value());
+        auto u = (*tx)->users().find_by_email("alice@example.com");
+        REQUIRE(u.has_value());
+        REQUIRE(u->has_value());
+        user_id = (*u)->id;
+        store::attribute_record a{"display_name", "Alice from SCIM", "scim:okta", *app.now, std::nullopt};
+        REQUIRE((*tx)->users().set_attribute(user_id, a).has_value());
+        REQUIRE((*tx)->commit().has_value());
+    }
+    app.advance(std::chrono::seconds(60));
+    relay = app.start_login(user, "okta");
+    idp_response again;
+    again.in_response_to = relay;
+    again.assertion_id = "_assertion-2";
+    again.display_name = "Alice from the IdP";
+    REQUIRE(app.post_acs(user, again, relay).status == 303);
+    REQUIRE(!app.audit("provision.conflict").empty());
+
+    browser b;
+    open_console(app.ctx, *app.store, b, *app.now);
+    auto page = send(app.ctx, b, gateway::http_method::get, "/admin/users/" + user_id);
+    REQUIRE(page.status == 200);
+    CHECK(page.body.find("No conflict recorded.") == std::string::npos);
+    CHECK_THAT(page.body, Catch::Contains("Alice from SCIM"));
+    CHECK_THAT(page.body, Catch::Contains("Alice from the IdP"));
+    CHECK_THAT(page.body, Catch::Contains("<code>scim:okta</code>"));
+}
