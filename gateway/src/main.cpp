@@ -13,6 +13,8 @@ int main(int argc, char** argv)
         add_admin_commands,
         add_audit_commands,
         add_dev_idp_command,
+        add_connection_commands,
+        add_reload_command,
         add_user_commands,
         add_doctor_command,
     };

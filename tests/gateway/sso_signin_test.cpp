@@ -41,7 +41,7 @@ std::string csrf_of(std::string const& page)
 TEST_CASE("connection_registry is built from the config with trust, ACS URL and JIT policy", "[gateway][sso]")
 {
     sso_app app;
-    auto const* okta = app.connections.find("okta");
+    auto const okta = app.connections.find("okta");
     REQUIRE(okta != nullptr);
     CHECK(okta->trust.entity_id == idp_entity);
     CHECK(okta->trust.signing_certs.size() == 1);

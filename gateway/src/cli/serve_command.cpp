@@ -4,6 +4,7 @@
 #include <ssogate/gateway/cli.hpp>
 #include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
+#include <ssogate/gateway/reload.hpp>
 #include <ssogate/gateway/routes.hpp>
 #include <ssogate/gateway/server.hpp>
 #include <ssogate/gateway/sp_keys.hpp>
@@ -14,13 +15,101 @@
 #include "cli/open_store.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+
+#include <unistd.h>
 
 #include <csignal>
+#include <fstream>
+#include <optional>
+#include <thread>
 #include <ostream>
 
 namespace ssogate::gateway {
 
 namespace {
+
+/// SIGHUP → config_reloader::reload() on a thread of its own (its own io_context and
+/// signal_set, so other SIGHUP users such as the audit file sink are independent).
+/// After each reload: one line on `out`, and data_dir/ssogate.reload replaced with the
+/// outcome (reload.hpp) for `ssogate reload`.
+class reload_on_sighup {
+public:
+    reload_on_sighup(config_reloader& reloader, std::filesystem::path status_file, std::ostream& out)
+        : reloader_(reloader), status_file_(std::move(status_file)), out_(out), signals_(io_, SIGHUP)
+    {
+        wait();
+        thread_ = std::thread([this] { io_.run(); });
+    }
+    ~reload_on_sighup()
+    {
+        io_.stop();
+        thread_.join();
+    }
+    reload_on_sighup(reload_on_sighup const&) = delete;
+    reload_on_sighup& operator=(reload_on_sighup const&) = delete;
+
+private:
+    void wait()
+    {
+        signals_.async_wait([this](boost::system::error_code ec, int) {
+            if (ec)
+                return;
+            auto r = reloader_.reload();
+            auto status = reload_result_to_json(r);
+            status["pid"] = static_cast<std::int64_t>(::getpid());
+            status["count"] = ++count_;
+            auto const tmp = status_file_.string() + ".tmp";
+            {
+                std::ofstream f(tmp, std::ios::trunc);
+                f << boost::json::serialize(status) << '\n';
+            }
+            std::error_code fec;
+            std::filesystem::rename(tmp, status_file_, fec);
+            out_ << "reload: " << boost::json::serialize(status) << std::endl;
+            wait();
+        });
+    }
+
+    config_reloader& reloader_;
+    std::filesystem::path status_file_;
+    std::ostream& out_;
+    std::int64_t count_ = 0;
+    boost::asio::io_context io_;
+    boost::asio::signal_set signals_;
+    std::thread thread_;
+};
+
+/// data_dir/ssogate.pid while serving (for `ssogate reload`); removed on the way out
+/// unless another process has replaced it meanwhile.
+class pid_file {
+public:
+    pid_file(std::filesystem::path path, logger const& log) : path_(std::move(path)), pid_(std::to_string(::getpid()))
+    {
+        std::ofstream f(path_, std::ios::trunc);
+        f << pid_ << '\n';
+        if (!f)
+            log.warn("cannot write the pid file; ssogate reload will not find this server (send SIGHUP instead)",
+                     {{"file", path_.string()}});
+    }
+    ~pid_file()
+    {
+        std::ifstream f(path_);
+        std::string held;
+        if (f >> held && held == pid_) {
+            std::error_code ec;
+            std::filesystem::remove(path_, ec);
+        }
+    }
+    pid_file(pid_file const&) = delete;
+    pid_file& operator=(pid_file const&) = delete;
+
+private:
+    std::filesystem::path path_;
+    std::string pid_;
+};
 
 int run_serve(cli_context& cli)
 {
@@ -64,7 +153,8 @@ int run_serve(cli_context& cli)
 
     // libxml2/xmlsec/OpenSSL for metadata parsing and every ACS post; alive until exit.
     saml::library_guard const saml_guard;
-    auto const connections = connection_registry::build(cfg_sp);
+    auto connections = connection_registry::build(cfg_sp);
+    connections.attach(*store, log); // store-owned connections (admin API, CLI), found at runtime
     sync_file_connections(cfg, *store, std::chrono::system_clock::now());
     out << "connections: " << connections.all().size() << '\n';
 
@@ -76,7 +166,17 @@ int run_serve(cli_context& cli)
     out << "ssogate " << version() << " serving " << srv.url() << std::endl;
     log.info("listening", {{"url", srv.url()}, {"version", version()}});
 
+    // SIGHUP and `ssogate reload` (which signals the pid in data_dir/ssogate.pid):
+    // re-read the file and apply its connections (reload.hpp).
+    config_reloader reloader(cfg, *store, connections, log, system_random(), system_clock());
+    std::optional<reload_on_sighup> sighup;
+    sighup.emplace(reloader, reload_status_path(cfg), out);
+    std::optional<pid_file> pid;
+    pid.emplace(pid_file_path(cfg), log);
+
     srv.wait();
+    pid.reset();
+    sighup.reset(); // no reload once the store starts closing
     store.reset(); // close the store only after the last request has finished
     log.info("stopped");
     return exit_ok;

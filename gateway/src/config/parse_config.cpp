@@ -412,6 +412,13 @@ team_mapping read_team_mapping(context const& ctx, toml::table const* t)
                    "only applies with team_mapping.organization_convention = true");
         out.organization = std::move(*org);
     }
+    // The planner maps "organization:team" groups of one named organization only
+    // (jit::connection_policy::team_organization); without the name it would refuse
+    // the connection at startup, so say so here, with the line.
+    if (out.organization_convention && !out.organization)
+        s.fail(config_errc::missing_key, "organization_convention",
+               "= true needs team_mapping.organization (the organization whose \"organization:team\" groups "
+               "are mapped)");
     return out;
 }
 
@@ -550,6 +557,15 @@ std::vector<connection_config> read_connections(context const& ctx, toml::node c
 }
 
 } // namespace
+
+namespace config_detail {
+
+connection_config read_connection_table(context const& ctx, toml::table const& t, role_settings const& roles)
+{
+    return read_connection(ctx, t, 0, roles);
+}
+
+} // namespace config_detail
 
 attribute_names default_attribute_names()
 {

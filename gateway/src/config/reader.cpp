@@ -25,7 +25,9 @@ void context::fail_sentence(config_errc code, std::string const& key, std::strin
 {
     config_error e;
     e.code = code;
-    e.message = file + ": ";
+    // Without a file (a connection sent as JSON to the admin API) the message starts
+    // with the connection.
+    e.message = file.empty() ? std::string() : file + ": ";
     if (!connection_label.empty())
         e.message += connection_label + ": ";
     e.message += sentence;

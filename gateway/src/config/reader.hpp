@@ -107,6 +107,10 @@ private:
     std::string prefix_;
 };
 
+/// One [[connection]] table, validated exactly as in a file (parse_config.cpp); the
+/// JSON form (connection_json.cpp) goes through here too, so the messages agree.
+connection_config read_connection_table(context const& ctx, toml::table const& t, role_settings const& roles);
+
 /// Line and column of a node (0 when none).
 std::pair<std::uint32_t, std::uint32_t> position_of(toml::node const* n);
 

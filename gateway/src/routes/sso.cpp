@@ -365,7 +365,7 @@ http_response handle_sso_start(app_context const& ctx, http_request const& req, 
         return redirect(303, login_url(*matches.front()));
     std::string body = "<p>Several organizations use <strong>" + escape_markup(domain)
                        + "</strong>. Choose yours:</p>\n<ul class=\"choices\">\n";
-    for (auto const* c : matches)
+    for (auto const& c : matches)
         body += "<li><a href=\"" + escape_markup(login_url(*c)) + "\">" + escape_markup(c->name) + "</a></li>\n";
     body += "</ul>";
     return html_page(200, "Choose your organization", body);
@@ -373,7 +373,7 @@ http_response handle_sso_start(app_context const& ctx, http_request const& req, 
 
 http_response handle_sso_login(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    auto const* conn = ctx.connections.find(params.get("connection"));
+    auto const conn = ctx.connections.find(params.get("connection"));
     if (!conn)
         return unknown_connection_page();
     auto q = parse_form(req.query());
@@ -440,7 +440,7 @@ http_response handle_sso_login(app_context const& ctx, http_request const& req, 
 
 http_response handle_sso_acs(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    auto const* conn = ctx.connections.find(params.get("connection"));
+    auto const conn = ctx.connections.find(params.get("connection"));
     if (!conn)
         return unknown_connection_page();
     // ssogate_acs_duration_seconds: observed when this handler returns, whatever the outcome.
@@ -540,6 +540,11 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
     if (!*row)
         return deny(ctx, req, *conn, trace_id,
                     {"connection_not_in_store", "the connection has no row in the store", {}, {}}, &tx);
+    // A store-owned connection changed (by any process) since it was looked up: the
+    // response was verified against settings that are no longer in force (fail closed).
+    if (!ctx.connections.is_current(*conn, **row))
+        return deny(ctx, req, *conn, trace_id,
+                    {"connection_changed", "the connection's settings changed during this sign-in", {}, {}}, &tx);
     auto policy = conn->policy;
     policy.jit_enabled = (*row)->jit_enabled;
 

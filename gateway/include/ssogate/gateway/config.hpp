@@ -34,6 +34,8 @@
 // a test keeps them equal to the code's defaults.
 // ---------------------------------------------------------------------------------
 #include <boost/assert/source_location.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <boost/system/error_category.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -336,7 +338,9 @@ struct team_mapping {
     std::map<std::string, std::vector<std::string>> groups;
     /// `organization_convention`: a group named "organization:team" means that team. Default false.
     bool organization_convention = false;
-    /// `organization`: with the convention, only groups of this organization count. Absent: any.
+    /// `organization`: the organization whose "organization:team" groups count; required
+    /// with the convention (missing_key at organization_convention otherwise), refused
+    /// without it.
     std::optional<std::string> organization;
 
     friend bool operator==(team_mapping const&, team_mapping const&) = default;
@@ -424,6 +428,30 @@ parse_config(std::string_view toml_text, std::filesystem::path const& source_nam
 
 /// Reads `file` and parses it; a missing file is `file_not_found`.
 [[nodiscard]] boost::system::result<config, config_error> load_config(std::filesystem::path const& file);
+
+// ---------------------------------------------------------------------------------
+// The JSON form of a connection (admin API bodies, the store's settings_json)
+//
+// A JSON object with exactly the keys of a [[connection]] table, nested the same way:
+//   {"id": "okta", "name": "Okta", "domains": ["example.com"], "idp_metadata": "<EntityDescriptor …>",
+//    "clock_skew": "3m", "jit": {"enabled": true, "update": "each_login", "attributes": {…}},
+//    "role_mapping": {"groups": {"Admins": "owner"}}, "team_mapping": {…}, "scim": {…}}
+// Durations are strings as in TOML; `null` members are treated as absent (the default).
+// It is validated by the very code that reads the file, so a value the file refuses is
+// refused here with the same sentence, only without the file name in front:
+//   connection "okta": jit.update must be one of each_login, on_create, never (got "always")
+// and config_error::key names the field ("jit.update").
+
+/// The complete JSON form of `c` (every key written, defaults included; the IdP
+/// metadata as `idp_metadata_file` or `idp_metadata`, as configured). Parsing it back
+/// with connection_from_json gives `c` again except declared_at and jit_enabled_line.
+[[nodiscard]] boost::json::object connection_to_json(connection_config const& c);
+
+/// Validates a connection's JSON form. `roles` is [roles] order (role names are checked
+/// against it and copied into role_mapping.order). Reads no file: a relative
+/// idp_metadata_file stays relative.
+[[nodiscard]] boost::system::result<connection_config, config_error>
+connection_from_json(boost::json::value const& json, role_settings const& roles);
 
 /// The CLI's rule: an explicit `--config FILE` must exist (`load_config`); without
 /// one, `default_file` is loaded when it exists and otherwise the embedded defaults

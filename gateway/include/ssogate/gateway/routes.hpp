@@ -72,6 +72,24 @@ void add_sso_routes(router& r);
 /// GET /admin/v1/audit, GET /admin/v1/audit/stream (handlers in admin.hpp).
 void add_admin_routes(router& r);
 
+/// /admin/v1/connections (admin_connections.cpp; operations in connection_admin.hpp):
+/// GET and POST /admin/v1/connections, GET, PATCH and DELETE /admin/v1/connections/{id},
+/// PUT /admin/v1/connections/{id}/jit.
+void add_admin_connection_routes(router& r);
+
+[[nodiscard]] http_response handle_admin_connections_list(app_context const& ctx, http_request const& req,
+                                                          route_params const& params);
+[[nodiscard]] http_response handle_admin_connections_create(app_context const& ctx, http_request const& req,
+                                                            route_params const& params);
+[[nodiscard]] http_response handle_admin_connection_show(app_context const& ctx, http_request const& req,
+                                                         route_params const& params);
+[[nodiscard]] http_response handle_admin_connection_change(app_context const& ctx, http_request const& req,
+                                                           route_params const& params);
+[[nodiscard]] http_response handle_admin_connection_jit(app_context const& ctx, http_request const& req,
+                                                        route_params const& params);
+[[nodiscard]] http_response handle_admin_connection_delete(app_context const& ctx, http_request const& req,
+                                                           route_params const& params);
+
 /// GET /admin/v1/users, GET /admin/v1/users/{id}, GET /admin/v1/users/{id}/explain
 /// (admin_users.cpp; handlers and JSON shapes in users.hpp).
 void add_admin_user_routes(router& r);
