@@ -79,6 +79,10 @@ void add_console_routes(router& r)
     r.add(http_method::get, "/admin/audit", handle_audit_page);
     r.add(http_method::get, "/admin/audit/stream", handle_audit_stream);
     r.add(http_method::post, "/admin/audit/verify", handle_audit_verify);
+    r.add(http_method::get, "/admin/connections", handle_connections_page);
+    r.add(http_method::get, "/admin/connections/{id}", handle_connection_page);
+    r.add(http_method::post, "/admin/connections/{id}", handle_connection_change);
+    r.add(http_method::post, "/admin/connections/{id}/jit", handle_connection_jit);
     r.add(http_method::get, "/admin/users", handle_users_page);
     r.add(http_method::get, "/admin/users/{id}", handle_user_page);
 }
