@@ -63,6 +63,32 @@ boost::json::object audit_event_to_json(store::chained_audit_event const& e)
     return o;
 }
 
+store::audit_event session_ended_event(store::session_record const& session, std::string_view reason,
+                                       audit_origin const& origin, std::string id,
+                                       std::chrono::system_clock::time_point now)
+{
+    store::audit_event ev;
+    ev.id = std::move(id);
+    ev.time = now;
+    ev.action = "session.ended";
+    ev.actor_type = origin.actor_type;
+    ev.actor_id = origin.actor_id;
+    ev.target = session.user_id;
+    ev.connection_id = session.connection_id;
+    ev.source_ip = origin.source_ip;
+    ev.user_agent = origin.user_agent;
+    ev.result_status = "success";
+    ev.result_reason = std::string(reason);
+    ev.changes_json = boost::json::serialize(boost::json::object{
+        {"session", session.id_hash},
+        {"created_at", format_audit_time(session.created_at)},
+        {"expires_at", format_audit_time(session.expires_at)},
+        {"last_seen_at", format_audit_time(session.last_seen_at)},
+    });
+    ev.trace_id = origin.trace_id;
+    return ev;
+}
+
 std::string new_audit_event_id(random_fn const& random)
 {
     static std::atomic<std::uint64_t> counter{0};

@@ -1,7 +1,8 @@
 // `ssogate audit verify|tail`: the audit log from the command line (issue 6).
 //
 //   ssogate audit verify [--json]
-//       Walks the hash chain; prints the first broken link (seq, which field, expected
+//       Walks the hash chain; prints the first broken link (seq, which field — "seq" for
+//       a gap, "prev_hash" for a broken link, "hash" for modified contents — expected
 //       and actual). Exit 0 intact, 1 broken.
 //   ssogate audit tail [-f] [--after SEQ] [--json] [--action A] [--connection C]
 //       Events after SEQ (default 0: all) in seq order, one per line: time, action,
@@ -63,6 +64,20 @@ std::string human_line(store::chained_audit_event const& e)
            cell(ev.result_status) + ' ' + cell(ev.result_reason);
 }
 
+/// What a chain break means, for the human line (AUDIT.md "Reading the log").
+std::string what_broke(store::chain_break const& b)
+{
+    if (b.field == "seq")
+        return "a gap: event " + std::to_string(b.seq) + " is missing (deleted)";
+    if (b.field == "prev_hash")
+        return b.seq > 1 ? "it does not point at the hash of event " + std::to_string(b.seq - 1) +
+                               " (that event was rewritten, or this link was edited)"
+                         : "the first event does not start from the genesis hash";
+    if (b.field == "hash")
+        return "its contents do not match its hash (modified after it was written)";
+    return "unexpected";
+}
+
 void run_verify(cli_context& cli, audit_args const& a)
 {
     auto db = detail::open_store(cli.load_config());
@@ -85,7 +100,7 @@ void run_verify(cli_context& cli, audit_args const& a)
     } else {
         auto const& b = *v->first_break;
         cli.out << "audit chain broken at seq " << b.seq << ": " << b.field << " differs (expected " << cell(b.expected)
-                << ", found " << cell(b.actual) << ")\n";
+                << ", found " << cell(b.actual) << "): " << what_broke(b) << '\n';
     }
     cli.exit_code = v->first_break ? exit_failure : exit_ok;
 }

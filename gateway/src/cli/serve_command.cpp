@@ -1,6 +1,7 @@
 // `ssogate serve`: load the config, open the store, get the TLS pair, listen, serve
 // until SIGINT/SIGTERM, drain, close the store.
 #include <ssogate/gateway/app_context.hpp>
+#include <ssogate/gateway/audit_file_sink.hpp>
 #include <ssogate/gateway/cli.hpp>
 #include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
@@ -158,6 +159,14 @@ int run_serve(cli_context& cli)
     sync_file_connections(cfg, *store, std::chrono::system_clock::now());
     out << "connections: " << connections.all().size() << '\n';
 
+    // [audit] file: committed events appended as JSON lines by a thread of its own; SIGHUP reopens it.
+    std::unique_ptr<audit_file_sink> audit_sink;
+    if (cfg.audit.file) {
+        audit_sink = std::make_unique<audit_file_sink>(*store, *cfg.audit.file, log);
+        audit_sink->reopen_on_sighup();
+        out << "audit: appending events to " << cfg.audit.file->string() << " (reopened on SIGHUP)\n";
+    }
+
     app_context const ctx{cfg_sp, *store, system_clock(), system_random(), log, connections};
     server srv(server_options::from(cfg.server), tls,
                [&ctx](http_request const& req) { return handle_request(ctx, req); }, log);
@@ -177,6 +186,7 @@ int run_serve(cli_context& cli)
     srv.wait();
     pid.reset();
     sighup.reset(); // no reload once the store starts closing
+    audit_sink.reset(); // writes the last committed events, before the store closes
     store.reset(); // close the store only after the last request has finished
     log.info("stopped");
     return exit_ok;

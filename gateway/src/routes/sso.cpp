@@ -45,6 +45,25 @@ struct signed_in {
     std::vector<std::string> teams;
 };
 
+/// Ends a session found dead on use (expired, idle, user gone) and records
+/// `session.ended` with `reason` in the same transaction (audit: DESIGN.md "Audit log").
+/// Best effort: on a store error the request is refused all the same.
+void end_dead_session(app_context const& ctx, store::transaction& tx, http_request const& req,
+                      store::session_record const& session, std::string const& secret, std::string_view reason)
+{
+    auto ended = tx.sessions().end(secret);
+    if (!ended || !*ended)
+        return;
+    audit_origin const origin{"system", "", req.remote_address,
+                              std::string(req.headers.get("User-Agent").value_or("")), random_hex(ctx, 16)};
+    if (!tx.audit().append(session_ended_event(session, reason, origin, random_hex(ctx, 16), ctx.clock()))
+        || !tx.commit()) {
+        ctx.log.warn("session.ended: not recorded", {{"reason", reason}, {"detail", tx.last_error_detail()}});
+        return;
+    }
+    process_audit_notifier().notify();
+}
+
 /// How stale a session's stored last_seen_at may get before a use refreshes it:
 /// min(60 s, idle_timeout / 10). A session therefore ends between idle_timeout - this
 /// bound and idle_timeout after its last use, never later (README "Sessions").
@@ -54,9 +73,10 @@ std::chrono::milliseconds session_refresh_interval(std::chrono::seconds idle_tim
 }
 
 /// The session of this request; nullopt when there is no cookie, the cookie is unknown
-/// or tampered, the session is no longer live, or the user is deactivated. Reads in a
-/// read transaction; only when it must write (last_seen_at older than
-/// session_refresh_interval) does it start over in a write transaction (`mode` = write).
+/// or tampered, the session is no longer live, or the user is deactivated (the last two
+/// end the session: `session.ended`). Reads in a read transaction; only when it must
+/// write (last_seen_at older than session_refresh_interval, or a dead session to end)
+/// does it start over in a write transaction (`mode` = write).
 std::optional<signed_in> current_session(app_context const& ctx, http_request const& req,
                                          store::access mode = store::access::read)
 {
@@ -71,14 +91,32 @@ std::optional<signed_in> current_session(app_context const& ctx, http_request co
     }
     auto& tx = **began;
     auto found = tx.sessions().find(*secret);
-    if (!found || !*found || !store::is_live(**found, now, ctx.cfg.session.idle_timeout))
+    if (!found || !*found)
         return std::nullopt;
+    if (!store::is_live(**found, now, ctx.cfg.session.idle_timeout)) {
+        if (mode == store::access::read) {
+            began->reset(); // start over in a write transaction to end it
+            return current_session(ctx, req, store::access::write);
+        }
+        end_dead_session(ctx, tx, req, **found, *secret,
+                         now >= (*found)->expires_at ? session_end_reason::expired : session_end_reason::idle_timeout);
+        return std::nullopt;
+    }
     signed_in s;
     s.secret = *secret;
     s.session = **found;
     auto user = tx.users().find(s.session.user_id);
-    if (!user || !*user || !(*user)->active)
+    if (!user)
         return std::nullopt;
+    if (!*user || !(*user)->active) {
+        if (mode == store::access::read) {
+            began->reset(); // start over in a write transaction to end it
+            return current_session(ctx, req, store::access::write);
+        }
+        end_dead_session(ctx, tx, req, s.session, *secret,
+                         *user ? session_end_reason::user_deactivated : session_end_reason::user_deleted);
+        return std::nullopt;
+    }
     s.user_id = (*user)->id;
     s.email = (*user)->email.value_or("");
     std::string given, family, display;
@@ -749,7 +787,13 @@ http_response handle_logout(app_context const& ctx, http_request const& req, rou
     ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
     ev.result_status = "success";
     ev.trace_id = random_hex(ctx, 16);
-    if (!ended || !tx.audit().append(ev) || !tx.commit())
+    // sso.logout is the user's request; session.ended (same trace) the session's end,
+    // one action for every way a session ends (gateway/src/admin/AUDIT.md).
+    audit_origin const origin{"user", s->user_id, ev.source_ip, ev.user_agent, ev.trace_id};
+    if (!ended || !tx.audit().append(ev)
+        || !tx.audit().append(
+            session_ended_event(s->session, session_end_reason::logout, origin, random_hex(ctx, 16), ev.time))
+        || !tx.commit())
         return html_page(503, "Sign out", "<p>Sign-out is unavailable right now. Please try again.</p>");
     process_audit_notifier().notify();
     auto res = redirect(303, "/");

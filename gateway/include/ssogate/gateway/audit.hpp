@@ -8,6 +8,7 @@
 // delay an event but never lose or duplicate one.
 #include <ssogate/gateway/app_context.hpp>
 #include <ssogate/store/audit_log.hpp>
+#include <ssogate/store/session.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -17,6 +18,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -34,6 +36,32 @@ boost::json::object audit_event_to_json(store::chained_audit_event const& e);
 /// A fresh event id (UUID version 4 text) from `random`. A process-wide counter is
 /// mixed into the last bytes, so ids stay unique even with a deterministic test source.
 std::string new_audit_event_id(random_fn const& random);
+
+/// Why a session ended: `result.reason` of a `session.ended` event (gateway/src/admin/AUDIT.md).
+namespace session_end_reason {
+inline constexpr std::string_view logout = "logout";                     ///< POST /logout
+inline constexpr std::string_view expired = "expired";                   ///< absolute lifetime reached
+inline constexpr std::string_view idle_timeout = "idle_timeout";         ///< unused longer than session.idle_timeout
+inline constexpr std::string_view user_deactivated = "user_deactivated"; ///< its user is no longer active
+inline constexpr std::string_view user_deleted = "user_deleted";         ///< its user no longer exists
+} // namespace session_end_reason
+
+/// Who and where for an event the gateway writes on behalf of a request or a subsystem.
+struct audit_origin {
+    std::string actor_type;   ///< user | admin | scim | system | cli
+    std::string actor_id;
+    std::string source_ip;
+    std::string user_agent;
+    std::string trace_id;
+};
+
+/// The `session.ended` event of `session` (target = its user id, connection = its
+/// connection, result {success, reason}, changes {session (id hash), created_at,
+/// expires_at, last_seen_at}). The caller appends it in the transaction that ends the
+/// session. `id` is the event id (see new_audit_event_id).
+[[nodiscard]] store::audit_event session_ended_event(store::session_record const& session, std::string_view reason,
+                                                     audit_origin const& origin, std::string id,
+                                                     std::chrono::system_clock::time_point now);
 
 /// Wakes tailers after audit events commit. Writers call notify() after a successful
 /// commit that appended events; it takes one mutex and never does I/O, so a slow
