@@ -13,6 +13,7 @@ int main(int argc, char** argv)
         add_admin_commands,
         add_audit_commands,
         add_dev_idp_command,
+        add_scim_commands,
         add_connection_commands,
         add_reload_command,
         add_user_commands,

@@ -12,6 +12,7 @@ router build_router()
     add_health_routes(r);
     add_sso_routes(r);
     add_admin_routes(r);
+    add_scim_routes(r);
     add_admin_connection_routes(r);
     add_admin_user_routes(r);
     add_console_routes(r);

@@ -17,6 +17,7 @@
 #include <ssogate/saml/verify.hpp>
 #include <ssogate/store/owner.hpp>
 
+#include "provisioning/scim_match.hpp"
 #include "routes/sso_support.hpp"
 
 #include <boost/json.hpp>
@@ -601,6 +602,8 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
     auto state = provisioning::read_current_state(tx, conn->id, *keys);
     if (!state)
         return store_failure("read current state");
+    if (auto matched = provisioning::add_scim_match(tx, ctx.cfg, conn->id, *keys, *state); !matched)
+        return store_failure("match a SCIM user"); // issue 7: a SCIM user's first sign-in links to it
     auto plan = jit::plan(id, *state, policy, now);
     auto const assertion_json = boost::json::serialize(assertion_summary(a));
 

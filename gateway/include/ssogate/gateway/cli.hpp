@@ -74,6 +74,8 @@ void add_admin_commands(CLI::App& app, cli_context& ctx);
 void add_audit_commands(CLI::App& app, cli_context& ctx);
 /// `ssogate dev-idp`: the development SAML IdP (gateway/src/cli/dev_idp_command.cpp).
 void add_dev_idp_command(CLI::App& app, cli_context& ctx);
+/// `ssogate scim token create|revoke|list` (gateway/src/cli/scim_commands.cpp).
+void add_scim_commands(CLI::App& app, cli_context& ctx);
 /// `ssogate connection list|show|create|set|delete|jit` (gateway/src/cli/connection_commands.cpp).
 void add_connection_commands(CLI::App& app, cli_context& ctx);
 /// `ssogate reload`: SIGHUP to the running `ssogate serve` (gateway/src/cli/reload_command.cpp).

@@ -72,6 +72,10 @@ void add_sso_routes(router& r);
 /// GET /admin/v1/audit, GET /admin/v1/audit/stream (handlers in admin.hpp).
 void add_admin_routes(router& r);
 
+/// The SCIM 2.0 server under /scim/v2/{connection}/ (scim.cpp; handlers in
+/// gateway/src/scim/, tokens and limits in scim.hpp).
+void add_scim_routes(router& r);
+
 /// /admin/v1/connections (admin_connections.cpp; operations in connection_admin.hpp):
 /// GET and POST /admin/v1/connections, GET, PATCH and DELETE /admin/v1/connections/{id},
 /// PUT /admin/v1/connections/{id}/jit.

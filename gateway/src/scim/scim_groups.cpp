@@ -1,0 +1,434 @@
+// SCIM Groups (= teams): POST, GET (one, list with filter/pagination/projection), PUT,
+// PATCH, DELETE.
+//
+// A team is in connection C's SCIM view when it has a scim_groups row for C. Members
+// are the team's members that are in C's SCIM view of users; SCIM adds and removes only
+// those, and a membership SCIM adds (or keeps through PUT) is owned by scim:<C>.
+// Nested groups are refused (invalidValue). displayName is the team name, unique
+// case-insensitively across the store.
+#include "scim/scim_support.hpp"
+
+#include <ssogate/gateway/audit.hpp>
+#include <ssogate/gateway/scim.hpp>
+#include <ssogate/scim/filter.hpp>
+#include <ssogate/scim/group.hpp>
+#include <ssogate/scim/list.hpp>
+#include <ssogate/scim/patch.hpp>
+#include <ssogate/scim/projection.hpp>
+#include <ssogate/scim/resource.hpp>
+
+#include <boost/json.hpp>
+
+#include <set>
+
+namespace ssogate::gateway::scim_api {
+
+namespace {
+
+namespace json = boost::json;
+
+#define SCIM_AUTH(call_name)                                                                                          \
+    auto auth_ = authenticate(ctx, req, params);                                                                       \
+    if (auto* res_ = std::get_if<http_response>(&auth_))                                                              \
+        return std::move(*res_);                                                                                       \
+    auto& call_name = std::get<scim_call>(auth_)
+
+struct loaded_group {
+    store::team_record team;
+    store::scim_group_record scim;
+    std::vector<store::membership_record> members; ///< only users in the connection's SCIM view
+    std::vector<std::string> member_names;         ///< their userNames, same order
+};
+
+std::variant<loaded_group, http_response> load(scim_call const& call, store::transaction& tx, std::string_view id)
+{
+    auto row = tx.scim().find_group(call.connection.id, id);
+    if (!row)
+        return store_failure(call, row.error(), "find scim group", &tx);
+    if (!*row)
+        return scim_error_response(scim::errc::not_found, "no such group");
+    auto team = tx.teams().find(id);
+    if (!team)
+        return store_failure(call, team.error(), "find team", &tx);
+    if (!*team)
+        return scim_error_response(scim::errc::not_found, "no such group");
+    loaded_group g{std::move(**team), std::move(**row), {}, {}};
+    auto members = tx.teams().members(id);
+    if (!members)
+        return store_failure(call, members.error(), "members", &tx);
+    for (auto& m : *members) {
+        auto u = tx.scim().find_user(call.connection.id, m.user_id);
+        if (!u)
+            return store_failure(call, u.error(), "find scim user", &tx);
+        if (!*u)
+            continue;
+        g.member_names.push_back((*u)->user_name);
+        g.members.push_back(std::move(m));
+    }
+    return g;
+}
+
+json::object render(loaded_group const& g, std::string const& base_url)
+{
+    scim::group sg;
+    sg.display_name = g.team.name;
+    sg.external_id = g.scim.external_id.value_or("");
+    for (std::size_t i = 0; i < g.members.size(); ++i)
+        sg.members.push_back({g.members[i].user_id, g.member_names[i], "User"});
+    scim::resource_meta meta{g.team.id, g.scim.created_at, g.scim.updated_at, std::to_string(g.scim.version)};
+    return scim::render_group(sg, meta, base_url);
+}
+
+http_response single(int status, json::object body)
+{
+    std::string location;
+    std::string etag;
+    if (auto const* meta = body.if_contains("meta"); meta && meta->is_object()) {
+        if (auto const* l = meta->as_object().if_contains("location"); l && l->is_string())
+            location = std::string(l->as_string());
+        if (auto const* v = meta->as_object().if_contains("version"); v && v->is_string())
+            etag = std::string(v->as_string());
+    }
+    auto res = scim_json(status, body);
+    if (!location.empty())
+        res.headers.set("Location", location);
+    if (!etag.empty())
+        res.headers.set("ETag", etag);
+    return res;
+}
+
+std::optional<http_response> commit_with(scim_call const& call, store::transaction& tx, store::audit_event const& e)
+{
+    if (auto r = tx.audit().append(e); !r)
+        return store_failure(call, r.error(), "append audit event", &tx);
+    if (auto r = tx.commit(); !r)
+        return store_failure(call, r.error(), "commit", &tx);
+    process_audit_notifier().notify();
+    return std::nullopt;
+}
+
+/// Checks that every member is a user of the connection's SCIM view.
+std::optional<http_response> check_members(scim_call const& call, store::transaction& tx, scim::group const& g)
+{
+    for (auto const& m : g.members) {
+        if (!m.type.empty() && m.type != "User")
+            return scim_error_response(scim::errc::invalid_value, "members: nested groups are not supported");
+        auto u = tx.scim().find_user(call.connection.id, m.value);
+        if (!u)
+            return store_failure(call, u.error(), "find scim user", &tx);
+        if (!*u)
+            return scim_error_response(scim::errc::invalid_value,
+                                       "members: \"" + m.value + "\" is not a user of this SCIM endpoint");
+    }
+    return std::nullopt;
+}
+
+/// Makes the team's SCIM-visible members equal to `wanted` (owned by scim:<c>).
+/// Returns (added, removed) user ids.
+store::result<std::pair<std::vector<std::string>, std::vector<std::string>>> sync_members(
+    scim_call const& call, store::transaction& tx, std::string const& team_id,
+    std::vector<store::membership_record> const& current, scim::group const& wanted)
+{
+    std::set<std::string> want;
+    for (auto const& m : wanted.members)
+        want.insert(m.value);
+    std::vector<std::string> added, removed;
+    std::set<std::string> have;
+    for (auto const& m : current) {
+        have.insert(m.user_id);
+        if (!want.contains(m.user_id)) {
+            if (auto r = tx.teams().remove_member(m.user_id, team_id, call.now); !r)
+                return r.error();
+            removed.push_back(m.user_id);
+        } else if (m.owner != call.owner()) {
+            // A membership SCIM now asserts becomes SCIM's.
+            if (auto r = tx.teams().add_member({m.user_id, team_id, call.owner(), call.now, std::nullopt}); !r)
+                return r.error();
+        }
+    }
+    for (auto const& id : want) {
+        if (have.contains(id))
+            continue;
+        if (auto r = tx.teams().add_member({id, team_id, call.owner(), call.now, std::nullopt}); !r)
+            return r.error();
+        added.push_back(id);
+    }
+    return std::pair{std::move(added), std::move(removed)};
+}
+
+json::array to_array(std::vector<std::string> const& v)
+{
+    json::array a;
+    for (auto const& s : v)
+        a.push_back(json::value(s));
+    return a;
+}
+
+/// The shared tail of PUT and PATCH.
+http_response replace_group(scim_call const& call, store::transaction& tx, loaded_group const& current,
+                            scim::group const& next)
+{
+    if (auto bad = check_members(call, tx, next))
+        return std::move(*bad);
+    auto const before = render(current, call.base_url);
+    if (next.display_name != current.team.name) {
+        auto r = tx.teams().rename(current.team.id, next.display_name, call.now);
+        if (!r && r.error() == store::errc::team_name_taken)
+            return scim_error_response(scim::errc::uniqueness, "displayName is already taken");
+        if (!r)
+            return store_failure(call, r.error(), "rename team", &tx);
+    }
+    auto synced = sync_members(call, tx, current.team.id, current.members, next);
+    if (!synced)
+        return store_failure(call, synced.error(), "members", &tx);
+    store::scim_group_record row = current.scim;
+    row.external_id = next.external_id.empty() ? std::nullopt : std::optional<std::string>(next.external_id);
+    row.updated_at = call.now;
+    if (auto r = tx.scim().update_group(row); !r)
+        return store_failure(call, r.error(), "update scim group", &tx);
+    auto reloaded = load(call, tx, current.team.id);
+    if (auto* res = std::get_if<http_response>(&reloaded))
+        return std::move(*res);
+    auto after = render(std::get<loaded_group>(reloaded), call.base_url);
+    auto e = scim_event(call, "scim.group.updated", current.team.id, before, after);
+    {
+        auto changes = json::parse(e.changes_json).as_object();
+        changes["members_added"] = to_array(synced->first);
+        changes["members_removed"] = to_array(synced->second);
+        e.changes_json = json::serialize(changes);
+    }
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    return single(200, std::move(after));
+}
+
+} // namespace
+
+http_response handle_groups_create(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto g = scim::parse_group(*body);
+    if (!g)
+        return scim_error_response(g.error());
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    if (auto bad = check_members(call, tx, *g))
+        return std::move(*bad);
+    auto existing = tx.teams().find_by_name(g->display_name);
+    if (!existing)
+        return store_failure(call, existing.error(), "find team", &tx);
+    if (*existing)
+        return scim_error_response(scim::errc::uniqueness, "displayName is already taken");
+    auto const id = new_audit_event_id(ctx.random); // a UUID, unique even with a deterministic source
+    if (auto r = tx.teams().create({id, g->display_name, call.owner(), call.now, call.now}); !r) {
+        if (r.error() == store::errc::team_name_taken)
+            return scim_error_response(scim::errc::uniqueness, "displayName is already taken");
+        return store_failure(call, r.error(), "create team", &tx);
+    }
+    store::scim_group_record row{call.connection.id, id,
+                                 g->external_id.empty() ? std::nullopt : std::optional<std::string>(g->external_id),
+                                 1, call.now, call.now};
+    if (auto r = tx.scim().create_group(row); !r)
+        return store_failure(call, r.error(), "create scim group", &tx);
+    auto synced = sync_members(call, tx, id, {}, *g);
+    if (!synced)
+        return store_failure(call, synced.error(), "members", &tx);
+    auto loaded = load(call, tx, id);
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto after = render(std::get<loaded_group>(loaded), call.base_url);
+    auto e = scim_event(call, "scim.group.created", id, nullptr, after);
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    return single(201, std::move(after));
+}
+
+http_response handle_group_get(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto q = query_parameters(req.query());
+    if (!q)
+        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
+    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
+    if (!proj)
+        return scim_error_response(proj.error());
+    auto began = ctx.store.begin(store::access::read);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load(call, **began, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto body = render(std::get<loaded_group>(loaded), call.base_url);
+    return single(200, scim::apply_projection(body, *proj, scim::group_resource_type()));
+}
+
+http_response handle_groups_list(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto q = query_parameters(req.query());
+    if (!q)
+        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
+    auto page = scim::parse_page_request(parameter(*q, "startIndex"), parameter(*q, "count"), scim_max_results);
+    if (!page)
+        return scim_error_response(page.error());
+    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
+    if (!proj)
+        return scim_error_response(proj.error());
+    std::optional<scim::filter> filter;
+    if (auto text = parameter(*q, "filter")) {
+        auto f = scim::parse_filter(*text, {scim_max_filter_length, scim_max_filter_depth});
+        if (!f)
+            return scim_error_response(f.error());
+        if (auto v = scim::validate_filter(*f, scim::group_resource_type()); !v)
+            return scim_error_response(v.error());
+        filter = std::move(*f);
+    }
+    auto began = ctx.store.begin(store::access::read);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto const& conn = call.connection.id;
+
+    std::vector<std::string> ids;
+    std::size_t total = 0;
+    bool paged_by_store = false;
+    std::optional<scim::indexed_lookup> lookup;
+    if (filter)
+        lookup = scim::as_indexed_lookup(*filter);
+    if (!filter) {
+        auto count = tx.scim().count_groups(conn);
+        if (!count)
+            return store_failure(call, count.error(), "count groups", &tx);
+        total = *count;
+        auto listed = tx.scim().list_groups(conn, page->start_index - 1, page->count);
+        if (!listed)
+            return store_failure(call, listed.error(), "list groups", &tx);
+        for (auto const& g : *listed)
+            ids.push_back(g.team_id);
+        paged_by_store = true;
+    } else if (lookup && lookup->attribute == scim::indexed_attribute::display_name) {
+        auto team = tx.teams().find_by_name(lookup->value);
+        if (!team)
+            return store_failure(call, team.error(), "find team", &tx);
+        if (*team)
+            ids.push_back((*team)->id);
+    } else if (lookup && lookup->attribute == scim::indexed_attribute::external_id) {
+        auto found = tx.scim().find_groups_by_external_id(conn, lookup->value);
+        if (!found)
+            return store_failure(call, found.error(), "find by externalId", &tx);
+        for (auto const& g : *found)
+            ids.push_back(g.team_id);
+    } else {
+        auto count = tx.scim().count_groups(conn);
+        if (!count)
+            return store_failure(call, count.error(), "count groups", &tx);
+        if (*count > scim_max_filter_scan)
+            return scim_error_response(scim::errc::too_many,
+                                       "this filter needs a scan of more than " +
+                                           std::to_string(scim_max_filter_scan) +
+                                           " groups; filter on displayName or externalId with eq");
+        auto listed = tx.scim().list_groups(conn, 0, scim_max_filter_scan);
+        if (!listed)
+            return store_failure(call, listed.error(), "list groups", &tx);
+        for (auto const& g : *listed)
+            ids.push_back(g.team_id);
+    }
+
+    std::vector<json::object> matched;
+    for (auto const& id : ids) {
+        auto row = tx.scim().find_group(conn, id);
+        if (!row)
+            return store_failure(call, row.error(), "find scim group", &tx);
+        if (!*row)
+            continue; // a team outside this connection's SCIM view
+        auto loaded = load(call, tx, id);
+        if (auto* res = std::get_if<http_response>(&loaded))
+            return std::move(*res);
+        auto body = render(std::get<loaded_group>(loaded), call.base_url);
+        if (filter && !scim::matches(*filter, body, scim::group_resource_type()))
+            continue;
+        matched.push_back(std::move(body));
+    }
+    std::vector<json::value> resources;
+    if (paged_by_store) {
+        for (auto& m : matched)
+            resources.push_back(scim::apply_projection(m, *proj, scim::group_resource_type()));
+    } else {
+        total = matched.size();
+        auto const [b, e] = scim::page_bounds(*page, total);
+        for (auto i = b; i < e; ++i)
+            resources.push_back(scim::apply_projection(matched[i], *proj, scim::group_resource_type()));
+    }
+    return scim_json(200, scim::render_list_response(std::move(resources), total, page->start_index));
+}
+
+http_response handle_group_replace(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto g = scim::parse_group(*body);
+    if (!g)
+        return scim_error_response(g.error());
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load(call, **began, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    return replace_group(call, **began, std::get<loaded_group>(loaded), *g);
+}
+
+http_response handle_group_patch(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load(call, **began, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& current = std::get<loaded_group>(loaded);
+    scim::patch_limits limits;
+    limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
+    auto patched = scim::apply_patch(render(current, call.base_url), *body, scim::group_resource_type(), limits);
+    if (!patched)
+        return scim_error_response(patched.error());
+    auto g = scim::parse_group(*patched);
+    if (!g)
+        return scim_error_response(g.error());
+    return replace_group(call, **began, current, *g);
+}
+
+http_response handle_group_delete(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto loaded = load(call, tx, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& g = std::get<loaded_group>(loaded);
+    auto before = render(g, call.base_url);
+    if (auto r = tx.teams().remove(g.team.id); !r)
+        return store_failure(call, r.error(), "delete team", &tx);
+    auto e = scim_event(call, "scim.group.deleted", g.team.id, before, nullptr);
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    http_response res;
+    res.status = 204;
+    return res;
+}
+
+} // namespace ssogate::gateway::scim_api

@@ -1,0 +1,532 @@
+// SCIM Users: POST, GET (one, list with filter/pagination/projection), PUT, PATCH, DELETE.
+//
+// A user is in connection C's SCIM view when it has a scim_users row for C. Its
+// provenance-tracked values (email, names, role) are written owned by scim:<C> through
+// provisioning::plan_scim_writes; `active` is the users row's flag (false ends the
+// user's sessions and blocks sign-in); the rest of the resource is kept as SCIM sent it.
+#include "scim/scim_support.hpp"
+
+#include "provisioning/adopt.hpp"
+
+#include <ssogate/gateway/audit.hpp>
+#include <ssogate/gateway/logger.hpp>
+#include <ssogate/gateway/scim.hpp>
+#include <ssogate/scim/filter.hpp>
+#include <ssogate/scim/list.hpp>
+#include <ssogate/scim/patch.hpp>
+#include <ssogate/scim/projection.hpp>
+#include <ssogate/scim/resource.hpp>
+#include <ssogate/scim/user.hpp>
+#include <ssogate/store/owner.hpp>
+
+#include <boost/json.hpp>
+
+namespace ssogate::gateway::scim_api {
+
+namespace {
+
+namespace json = boost::json;
+
+#define SCIM_AUTH(call_name)                                                                                          \
+    auto auth_ = authenticate(ctx, req, params);                                                                       \
+    if (auto* res_ = std::get_if<http_response>(&auth_))                                                              \
+        return std::move(*res_);                                                                                       \
+    auto& call_name = std::get<scim_call>(auth_)
+
+bool email_shaped(std::string_view s)
+{
+    auto const at = s.find('@');
+    return at != std::string_view::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string_view::npos;
+}
+
+/// The provenance-tracked values of a SCIM user (adopt.hpp scim_values).
+provisioning::scim_values values_of(scim::user const& u)
+{
+    provisioning::scim_values v;
+    if (auto e = scim::primary_email(u))
+        v.email = std::string(*e);
+    else if (email_shaped(u.user_name))
+        v.email = u.user_name;
+    if (!u.name.given_name.empty())
+        v.given_name = u.name.given_name;
+    if (!u.name.family_name.empty())
+        v.family_name = u.name.family_name;
+    if (!u.display_name.empty())
+        v.display_name = u.display_name;
+    else if (!u.name.formatted.empty())
+        v.display_name = u.name.formatted;
+    if (auto const* roles = u.other.if_contains("roles"); roles && roles->is_array()) {
+        json::object const* chosen = nullptr;
+        for (auto const& r : roles->as_array()) {
+            if (!r.is_object())
+                continue;
+            if (!chosen)
+                chosen = &r.as_object();
+            if (auto const* p = r.as_object().if_contains("primary"); p && p->is_bool() && p->as_bool()) {
+                chosen = &r.as_object();
+                break;
+            }
+        }
+        if (chosen)
+            if (auto const* value = chosen->if_contains("value"); value && value->is_string() && !value->as_string().empty())
+                v.role = std::string(value->as_string());
+    }
+    return v;
+}
+
+/// The resource as stored: the rendered user without id and meta.
+std::string stored_resource(scim::user const& u, std::string const& base_url)
+{
+    auto o = scim::render_user(u, scim::resource_meta{}, base_url);
+    o.erase("id");
+    o.erase("meta");
+    return json::serialize(o);
+}
+
+json::object render(store::scim_user_record const& r, bool active, std::string const& base_url)
+{
+    json::object o;
+    boost::system::error_code ec;
+    auto v = json::parse(r.resource_json, ec);
+    if (!ec && v.is_object())
+        o = std::move(v.as_object());
+    o["id"] = r.user_id;
+    o["active"] = active;
+    scim::resource_meta meta{r.user_id, r.created_at, r.updated_at, std::to_string(r.version)};
+    o["meta"] = scim::render_meta(scim::user_resource_type(), meta, base_url);
+    return o;
+}
+
+http_response single(int status, json::object body)
+{
+    std::string location;
+    std::string etag;
+    if (auto const* meta = body.if_contains("meta"); meta && meta->is_object()) {
+        if (auto const* l = meta->as_object().if_contains("location"); l && l->is_string())
+            location = std::string(l->as_string());
+        if (auto const* v = meta->as_object().if_contains("version"); v && v->is_string())
+            etag = std::string(v->as_string());
+    }
+    auto res = scim_json(status, body);
+    if (!location.empty())
+        res.headers.set("Location", location);
+    if (!etag.empty())
+        res.headers.set("ETag", etag);
+    return res;
+}
+
+/// Whether the role is one of [roles] order.
+bool known_role(app_context const& ctx, std::string const& role)
+{
+    for (auto const& r : ctx.cfg.roles.order)
+        if (r == role)
+            return true;
+    return false;
+}
+
+/// Loads a user of the call's connection: the scim row and the users row.
+struct loaded_user {
+    store::scim_user_record scim;
+    store::user_record user;
+};
+
+std::variant<loaded_user, http_response> load(scim_call const& call, store::transaction& tx, std::string_view id)
+{
+    auto row = tx.scim().find_user(call.connection.id, id);
+    if (!row)
+        return store_failure(call, row.error(), "find scim user", &tx);
+    if (!*row)
+        return scim_error_response(scim::errc::not_found, "no such user");
+    auto user = tx.users().find(id);
+    if (!user)
+        return store_failure(call, user.error(), "find user", &tx);
+    if (!*user)
+        return scim_error_response(scim::errc::not_found, "no such user");
+    return loaded_user{std::move(**row), std::move(**user)};
+}
+
+/// A store error of a write as the client sees it.
+http_response write_failure(scim_call const& call, store::transaction& tx, boost::system::error_code const& ec,
+                            std::string_view what)
+{
+    if (ec == store::errc::user_name_taken)
+        return scim_error_response(scim::errc::uniqueness, "userName is already taken");
+    if (ec == store::errc::email_taken)
+        return scim_error_response(scim::errc::uniqueness, "the email belongs to another user");
+    return store_failure(call, ec, what, &tx);
+}
+
+std::optional<std::string> optional_of(std::string const& s)
+{
+    return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+/// Appends the event and commits; notifies tailers. A failure is a response.
+std::optional<http_response> commit_with(scim_call const& call, store::transaction& tx, store::audit_event const& e)
+{
+    if (auto r = tx.audit().append(e); !r)
+        return store_failure(call, r.error(), "append audit event", &tx);
+    if (auto r = tx.commit(); !r)
+        return store_failure(call, r.error(), "commit", &tx);
+    process_audit_notifier().notify();
+    return std::nullopt;
+}
+
+/// The shared tail of PUT and PATCH: `next` replaces the user's SCIM resource.
+http_response replace_user(scim_call const& call, store::transaction& tx, loaded_user const& current,
+                           scim::user const& next)
+{
+    auto const values = values_of(next);
+    if (values.role && !known_role(call.ctx, *values.role))
+        return scim_error_response(scim::errc::invalid_value, "roles: \"" + *values.role + "\" is not a role of this server");
+    auto const before = render(current.scim, current.user.active, call.base_url);
+    auto changes = provisioning::plan_scim_writes(tx, current.user.id, call.owner(), values, true);
+    if (!changes)
+        return store_failure(call, changes.error(), "plan scim writes", &tx);
+    if (auto r = provisioning::apply_owner_changes(tx, current.user.id, *changes, call.now); !r)
+        return write_failure(call, tx, r.error(), "write values");
+
+    store::scim_user_record row = current.scim;
+    row.user_name = next.user_name;
+    row.external_id = optional_of(next.external_id);
+    row.resource_json = stored_resource(next, call.base_url);
+    row.updated_at = call.now;
+    if (auto r = tx.scim().update_user(row); !r)
+        return write_failure(call, tx, r.error(), "update scim user");
+
+    std::string action = "scim.user.updated";
+    json::object extra;
+    if (next.active != current.user.active) {
+        if (auto r = tx.users().set_active(current.user.id, next.active, call.now); !r)
+            return store_failure(call, r.error(), "set active", &tx);
+        if (!next.active) {
+            action = "scim.user.deactivated";
+            auto ended = tx.sessions().end_all_for_user(current.user.id);
+            if (!ended)
+                return store_failure(call, ended.error(), "end sessions", &tx);
+            extra["sessions_ended"] = *ended;
+        }
+    }
+    auto stored = tx.scim().find_user(call.connection.id, current.user.id);
+    if (!stored || !*stored)
+        return store_failure(call, stored ? store::errc::corrupt : stored.error(), "reread scim user", &tx);
+    auto after = render(**stored, next.active, call.base_url);
+    auto e = scim_event(call, action, current.user.id, before, after);
+    {
+        auto changes_obj = json::parse(e.changes_json).as_object();
+        changes_obj["owners"] = provisioning::to_json(*changes);
+        for (auto& kv : extra)
+            changes_obj[kv.key()] = kv.value();
+        e.changes_json = json::serialize(changes_obj);
+    }
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    return single(200, std::move(after));
+}
+
+/// Adopts `existing` (a JIT- or admin-created user holding the POSTed userName/email).
+http_response adopt(scim_call const& call, store::transaction& tx, store::user_record const& existing,
+                    scim::user const& u)
+{
+    auto const values = values_of(u);
+    auto before_state = json::object{{"created_by", existing.created_by}, {"active", existing.active}};
+    auto changes = provisioning::plan_scim_writes(tx, existing.id, call.owner(), values, false);
+    if (!changes)
+        return store_failure(call, changes.error(), "plan adoption", &tx);
+    if (auto r = provisioning::apply_owner_changes(tx, existing.id, *changes, call.now); !r)
+        return write_failure(call, tx, r.error(), "adopt values");
+    store::scim_user_record row;
+    row.connection_id = call.connection.id;
+    row.user_id = existing.id;
+    row.user_name = u.user_name;
+    row.external_id = optional_of(u.external_id);
+    row.resource_json = stored_resource(u, call.base_url);
+    row.created_at = call.now;
+    row.updated_at = call.now;
+    if (auto r = tx.scim().create_user(row); !r)
+        return write_failure(call, tx, r.error(), "create scim user");
+    if (u.active != existing.active) {
+        if (auto r = tx.users().set_active(existing.id, u.active, call.now); !r)
+            return store_failure(call, r.error(), "set active", &tx);
+        if (!u.active)
+            if (auto r = tx.sessions().end_all_for_user(existing.id); !r)
+                return store_failure(call, r.error(), "end sessions", &tx);
+    }
+    auto stored = tx.scim().find_user(call.connection.id, existing.id);
+    if (!stored || !*stored)
+        return store_failure(call, stored ? store::errc::corrupt : stored.error(), "reread scim user", &tx);
+    auto after = render(**stored, u.active, call.base_url);
+    auto e = scim_event(call, "scim.user.adopted", existing.id, before_state, after);
+    {
+        auto changes_obj = json::parse(e.changes_json).as_object();
+        changes_obj["owners"] = provisioning::to_json(*changes);
+        e.changes_json = json::serialize(changes_obj);
+    }
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    return single(201, std::move(after));
+}
+
+scim::result<scim::projection> projection_of(std::map<std::string, std::string, std::less<>> const& q)
+{
+    return scim::parse_projection(parameter(q, "attributes"), parameter(q, "excludedAttributes"));
+}
+
+} // namespace
+
+http_response handle_users_create(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto u = scim::parse_user(*body);
+    if (!u)
+        return scim_error_response(u.error());
+    auto const values = values_of(*u);
+    if (values.role && !known_role(ctx, *values.role))
+        return scim_error_response(scim::errc::invalid_value, "roles: \"" + *values.role + "\" is not a role of this server");
+
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto taken = tx.scim().find_user_by_user_name(call.connection.id, u->user_name);
+    if (!taken)
+        return store_failure(call, taken.error(), "find by userName", &tx);
+    if (*taken)
+        return scim_error_response(scim::errc::uniqueness, "userName is already taken");
+
+    // An existing user that is not in this connection's SCIM view, found by the email
+    // the resource carries (the userName when it is an email): adopt it or refuse.
+    std::optional<store::user_record> existing;
+    for (auto const& candidate : {std::optional<std::string>(u->user_name), values.email}) {
+        if (!candidate || existing)
+            continue;
+        auto found = tx.users().find_by_email(*candidate);
+        if (!found)
+            return store_failure(call, found.error(), "find by email", &tx);
+        existing = std::move(*found);
+    }
+    if (existing) {
+        auto row = tx.scim().find_user(call.connection.id, existing->id);
+        if (!row)
+            return store_failure(call, row.error(), "find scim user", &tx);
+        if (*row)
+            return scim_error_response(scim::errc::uniqueness,
+                                       "the email belongs to another user of this connection");
+        if (!call.connection.scim.adopt_existing)
+            return scim_error_response(
+                scim::errc::uniqueness,
+                provisioning::adoption_hint(existing->email.value_or(u->user_name), call.connection.id,
+                                            existing->created_by));
+        return adopt(call, tx, *existing, *u);
+    }
+
+    auto const id = new_audit_event_id(ctx.random); // a UUID, unique even with a deterministic source
+    if (auto r = tx.users().create({id, call.owner(), u->active, call.now}); !r)
+        return store_failure(call, r.error(), "create user", &tx);
+    auto changes = provisioning::plan_scim_writes(tx, id, call.owner(), values, false);
+    if (!changes)
+        return store_failure(call, changes.error(), "plan scim writes", &tx);
+    if (auto r = provisioning::apply_owner_changes(tx, id, *changes, call.now); !r)
+        return write_failure(call, tx, r.error(), "write values");
+    store::scim_user_record row;
+    row.connection_id = call.connection.id;
+    row.user_id = id;
+    row.user_name = u->user_name;
+    row.external_id = optional_of(u->external_id);
+    row.resource_json = stored_resource(*u, call.base_url);
+    row.created_at = call.now;
+    row.updated_at = call.now;
+    if (auto r = tx.scim().create_user(row); !r)
+        return write_failure(call, tx, r.error(), "create scim user");
+    auto stored = tx.scim().find_user(call.connection.id, id);
+    if (!stored || !*stored)
+        return store_failure(call, stored ? store::errc::corrupt : stored.error(), "reread scim user", &tx);
+    auto after = render(**stored, u->active, call.base_url);
+    auto e = scim_event(call, "scim.user.created", id, nullptr, after);
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    return single(201, std::move(after));
+}
+
+http_response handle_user_get(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto q = query_parameters(req.query());
+    if (!q)
+        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
+    auto proj = projection_of(*q);
+    if (!proj)
+        return scim_error_response(proj.error());
+    auto began = ctx.store.begin(store::access::read);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load(call, **began, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& l = std::get<loaded_user>(loaded);
+    auto body = render(l.scim, l.user.active, call.base_url);
+    return single(200, scim::apply_projection(body, *proj, scim::user_resource_type()));
+}
+
+http_response handle_users_list(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto q = query_parameters(req.query());
+    if (!q)
+        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
+    auto page = scim::parse_page_request(parameter(*q, "startIndex"), parameter(*q, "count"), scim_max_results);
+    if (!page)
+        return scim_error_response(page.error());
+    auto proj = projection_of(*q);
+    if (!proj)
+        return scim_error_response(proj.error());
+    std::optional<scim::filter> filter;
+    if (auto text = parameter(*q, "filter")) {
+        auto f = scim::parse_filter(*text, {scim_max_filter_length, scim_max_filter_depth});
+        if (!f)
+            return scim_error_response(f.error());
+        if (auto v = scim::validate_filter(*f, scim::user_resource_type()); !v)
+            return scim_error_response(v.error());
+        filter = std::move(*f);
+    }
+
+    auto began = ctx.store.begin(store::access::read);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto const& conn = call.connection.id;
+
+    std::vector<store::scim_user_record> rows;
+    std::size_t total = 0;
+    bool paged_by_store = false;
+    std::optional<scim::indexed_lookup> lookup;
+    if (filter)
+        lookup = scim::as_indexed_lookup(*filter);
+    if (!filter) {
+        auto count = tx.scim().count_users(conn);
+        if (!count)
+            return store_failure(call, count.error(), "count users", &tx);
+        total = *count;
+        auto listed = tx.scim().list_users(conn, page->start_index - 1, page->count);
+        if (!listed)
+            return store_failure(call, listed.error(), "list users", &tx);
+        rows = std::move(*listed);
+        paged_by_store = true;
+    } else if (lookup && lookup->attribute == scim::indexed_attribute::user_name) {
+        auto found = tx.scim().find_user_by_user_name(conn, lookup->value);
+        if (!found)
+            return store_failure(call, found.error(), "find by userName", &tx);
+        if (*found)
+            rows.push_back(std::move(**found));
+    } else if (lookup && lookup->attribute == scim::indexed_attribute::external_id) {
+        auto found = tx.scim().find_users_by_external_id(conn, lookup->value);
+        if (!found)
+            return store_failure(call, found.error(), "find by externalId", &tx);
+        rows = std::move(*found);
+    } else {
+        auto count = tx.scim().count_users(conn);
+        if (!count)
+            return store_failure(call, count.error(), "count users", &tx);
+        if (*count > scim_max_filter_scan)
+            return scim_error_response(scim::errc::too_many,
+                                       "this filter needs a scan of more than " +
+                                           std::to_string(scim_max_filter_scan) +
+                                           " users; filter on userName or externalId with eq");
+        auto listed = tx.scim().list_users(conn, 0, scim_max_filter_scan);
+        if (!listed)
+            return store_failure(call, listed.error(), "list users", &tx);
+        rows = std::move(*listed);
+    }
+
+    std::vector<json::object> matched;
+    for (auto const& r : rows) {
+        auto user = tx.users().find(r.user_id);
+        if (!user)
+            return store_failure(call, user.error(), "find user", &tx);
+        auto body = render(r, *user && (*user)->active, call.base_url);
+        if (filter && !scim::matches(*filter, body, scim::user_resource_type()))
+            continue;
+        matched.push_back(std::move(body));
+    }
+    std::vector<json::value> resources;
+    if (paged_by_store) {
+        for (auto& m : matched)
+            resources.push_back(scim::apply_projection(m, *proj, scim::user_resource_type()));
+    } else {
+        total = matched.size();
+        auto const [b, e] = scim::page_bounds(*page, total);
+        for (auto i = b; i < e; ++i)
+            resources.push_back(scim::apply_projection(matched[i], *proj, scim::user_resource_type()));
+    }
+    return scim_json(200, scim::render_list_response(std::move(resources), total, page->start_index));
+}
+
+http_response handle_user_replace(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto u = scim::parse_user(*body);
+    if (!u)
+        return scim_error_response(u.error());
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load(call, **began, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    return replace_user(call, **began, std::get<loaded_user>(loaded), *u);
+}
+
+http_response handle_user_patch(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load(call, **began, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& l = std::get<loaded_user>(loaded);
+    auto const current = render(l.scim, l.user.active, call.base_url);
+    scim::patch_limits limits;
+    limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
+    auto patched = scim::apply_patch(current, *body, scim::user_resource_type(), limits);
+    if (!patched)
+        return scim_error_response(patched.error());
+    auto u = scim::parse_user(*patched);
+    if (!u)
+        return scim_error_response(u.error());
+    return replace_user(call, **began, l, *u);
+}
+
+http_response handle_user_delete(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto loaded = load(call, tx, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& l = std::get<loaded_user>(loaded);
+    auto before = render(l.scim, l.user.active, call.base_url);
+    if (auto r = tx.users().remove(l.user.id); !r)
+        return store_failure(call, r.error(), "delete user", &tx);
+    auto e = scim_event(call, "scim.user.deleted", l.user.id, before, nullptr);
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    http_response res;
+    res.status = 204;
+    return res;
+}
+
+} // namespace ssogate::gateway::scim_api
