@@ -398,3 +398,27 @@ TEST_CASE("a connection changed in the store by another writer is obeyed by the 
     CHECK_FALSE(a.app.connections.find("late"));
     CHECK_FALSE(a.app.connections.find("never-existed"));
 }
+
+TEST_CASE("is_current tells a sign-in that its store connection changed after the lookup",
+          "[gateway][connections][reject]")
+{
+    api_app a;
+    REQUIRE(a.create(a.acme()).status == 201);
+    auto conn = a.app.connections.find("acme");
+    REQUIRE(conn);
+    auto row = [&] {
+        auto tx = a.app.store->begin(store::access::read);
+        return *(*tx)->connections().find("acme").value();
+    };
+    CHECK(a.app.connections.is_current(*conn, row()));
+    // The switch is not part of the settings: toggling it does not invalidate the lookup.
+    REQUIRE(a.call(http_method::put, "/admin/v1/connections/acme/jit", R"({"enabled":false})").status == 200);
+    CHECK(a.app.connections.is_current(*conn, row()));
+    // A settings change does: the ACS then denies with connection_changed (sso.cpp).
+    REQUIRE(a.call(http_method::patch, "/admin/v1/connections/acme", R"({"clock_skew":"1m"})").status == 200);
+    CHECK_FALSE(a.app.connections.is_current(*conn, row()));
+    // File connections follow the file, not the row.
+    auto okta = a.app.connections.find("okta");
+    REQUIRE(okta);
+    CHECK(a.app.connections.is_current(*okta, row()));
+}
