@@ -83,6 +83,8 @@ void add_console_routes(router& r)
     r.add(http_method::get, "/admin/connections/{id}", handle_connection_page);
     r.add(http_method::post, "/admin/connections/{id}", handle_connection_change);
     r.add(http_method::post, "/admin/connections/{id}/jit", handle_connection_jit);
+    r.add(http_method::post, "/admin/connections/{id}/scim-tokens", handle_scim_token_create);
+    r.add(http_method::post, "/admin/connections/{id}/scim-tokens/{token}/revoke", handle_scim_token_revoke);
     r.add(http_method::get, "/admin/users", handle_users_page);
     r.add(http_method::get, "/admin/users/{id}", handle_user_page);
 }
