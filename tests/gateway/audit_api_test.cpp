@@ -190,13 +190,21 @@ TEST_CASE("admin API answers 401 without a valid bearer token", "[gateway][admin
         CHECK(res.body == "{\"error\":\"unauthorized\"}\n");
     };
 
-    SECTION("a missing token is logged, not audited")
+    SECTION("a missing token is audited once per source per minute, like a wrong one")
     {
         check_401(a.get("/admin/v1/audit", "", "198.51.100.1"));
         check_401(a.get("/admin/v1/audit", "Basic dXNlcjpwYXNz", "198.51.100.1"));
         check_401(a.get("/admin/v1/audit", "Bearer ", "198.51.100.1"));
-        CHECK(count_failed() == 0);
+        CHECK(count_failed() == 1);
         CHECK(a.app.log.text().find("admin: request without") != std::string::npos);
+        auto tx = a.app.store->begin(store::access::read);
+        REQUIRE(tx.has_value());
+        auto events = (*tx)->audit().after(0, 1000, {"admin.auth.failed", ""});
+        REQUIRE(events.has_value());
+        auto const& ev = events->front().event;
+        CHECK(ev.result_status == "failure");
+        CHECK(ev.result_reason == "missing_token");
+        CHECK(ev.source_ip == "198.51.100.1");
     }
     SECTION("a wrong token is audited once per source per minute")
     {

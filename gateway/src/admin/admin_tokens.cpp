@@ -173,13 +173,43 @@ store::result<bool> revoke_admin_token(store::store& db, std::string const& id, 
     return true;
 }
 
+namespace {
+
+/// 401 with no detail for a missing or wrong admin token, and an `admin.auth.failed`
+/// event (reason missing_token | invalid_token), at most one per source IP per minute so
+/// that a scanner cannot flood the audit log.
+http_response refuse_unauthenticated(app_context const& ctx, http_request const& req, std::string const& path,
+                                     std::string_view reason, std::chrono::system_clock::time_point now)
+{
+    if (limiter().allow(req.remote_address, now)) {
+        admin_actor anon{"admin", "", req.remote_address, std::string(req.headers.get("User-Agent").value_or(""))};
+        auto ev = admin_event("admin.auth.failed", anon, path, ctx.random, now);
+        ev.result_status = "failure";
+        ev.result_reason = std::string(reason);
+        auto began = ctx.store.begin(store::access::write);
+        bool ok = false;
+        if (began) {
+            auto& tx = **began;
+            ok = tx.audit().append(ev) && tx.commit();
+        }
+        if (ok)
+            process_audit_notifier().notify();
+        else
+            ctx.log.warn("admin: could not record admin.auth.failed");
+    }
+    return unauthorized();
+}
+
+} // namespace
+
 admin_auth authenticate_admin(app_context const& ctx, http_request const& req)
 {
     auto const header = req.headers.get("Authorization");
     auto const path = std::string(req.path());
+    auto const now = ctx.clock();
     if (!header) {
         ctx.log.info("admin: request without a token", {{"path", path}, {"ip", req.remote_address}});
-        return unauthorized();
+        return refuse_unauthenticated(ctx, req, path, "missing_token", now);
     }
     // RFC 6750 §2.1: "Bearer" (case-insensitive scheme) SP token68.
     std::string_view h = *header;
@@ -194,10 +224,9 @@ admin_auth authenticate_admin(app_context const& ctx, http_request const& req)
         secret.remove_suffix(1);
     if (secret.empty()) {
         ctx.log.info("admin: request without a bearer token", {{"path", path}, {"ip", req.remote_address}});
-        return unauthorized();
+        return refuse_unauthenticated(ctx, req, path, "missing_token", now);
     }
 
-    auto const now = ctx.clock();
     std::optional<store::token_record> token;
     {
         auto began = ctx.store.begin(store::access::read);
@@ -217,23 +246,7 @@ admin_auth authenticate_admin(app_context const& ctx, http_request const& req)
                            std::string(req.headers.get("User-Agent").value_or(""))};
 
     ctx.log.warn("admin: invalid bearer token", {{"path", path}, {"ip", req.remote_address}});
-    if (limiter().allow(req.remote_address, now)) {
-        admin_actor anon{"admin", "", req.remote_address, std::string(req.headers.get("User-Agent").value_or(""))};
-        auto ev = admin_event("admin.auth.failed", anon, path, ctx.random, now);
-        ev.result_status = "failure";
-        ev.result_reason = "invalid_token";
-        auto began = ctx.store.begin(store::access::write);
-        bool ok = false;
-        if (began) {
-            auto& tx = **began;
-            ok = tx.audit().append(ev) && tx.commit();
-        }
-        if (ok)
-            process_audit_notifier().notify();
-        else
-            ctx.log.warn("admin: could not record admin.auth.failed");
-    }
-    return unauthorized();
+    return refuse_unauthenticated(ctx, req, path, "invalid_token", now);
 }
 
 } // namespace ssogate::gateway
