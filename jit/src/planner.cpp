@@ -285,6 +285,35 @@ mapped_assertion map_assertion(identity const& id, connection_policy const& poli
     return m;
 }
 
+/// Team names are unique ignoring ASCII case (the store's index is NOCASE): a mapped
+/// "engineering" is the stored "Engineering". Rewrites each target to the spelling of the
+/// user's membership or of the existing team, so the plan neither creates a second team
+/// nor adds and removes the same membership, and drops targets that become duplicates.
+void adopt_stored_team_spelling(mapped_assertion& assertion, current_state const& state)
+{
+    auto const stored_spelling = [&](std::string const& team) -> std::string const* {
+        if (state.user)
+            for (auto const& m : state.user->teams)
+                if (detail::iequals_ascii(m.team, team))
+                    return &m.team;
+        for (auto const& existing : state.existing_teams)
+            if (detail::iequals_ascii(existing, team))
+                return &existing;
+        return nullptr;
+    };
+    std::vector<mapped_assertion::team_target> teams;
+    for (auto& target : assertion.teams) {
+        if (auto const* spelling = stored_spelling(target.team))
+            target.team = *spelling;
+        bool const seen = std::any_of(teams.begin(), teams.end(), [&](mapped_assertion::team_target const& t) {
+            return detail::iequals_ascii(t.team, target.team);
+        });
+        if (!seen)
+            teams.push_back(std::move(target));
+    }
+    assertion.teams = std::move(teams);
+}
+
 // ---------------------------------------------------------------------------------
 // Writing within ownership
 
@@ -526,7 +555,8 @@ provisioning_plan plan(identity const& id, current_state const& state, connectio
         return deny(std::move(p), errc::subject_missing, subject.problem);
     p.subject = subject.keys->subject;
 
-    auto const assertion = map_assertion(id, policy);
+    auto assertion = map_assertion(id, policy);
+    adopt_stored_team_spelling(assertion, state);
     p.skipped = assertion.skipped;
     planner rules{policy, state, assertion, owner::jit(policy.connection_id), p};
     auto const who = describe_identity(policy, p.subject);

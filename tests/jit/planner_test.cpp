@@ -269,6 +269,20 @@ TEST_CASE("teams under on_create are added only while the user has no membership
           == lines{"+team Payments (jit:okta)"});
 }
 
+TEST_CASE("a team mapped in another case is the stored team, never a second one", "[jit][teams]")
+{
+    auto policy = okta_policy();
+    policy.groups = group_mode::sync;
+    auto u = stored_alice(); // member of "Engineering"
+    u.teams.clear();
+    CHECK(changes(plan(alice(profile_and_groups({"acme:payments", "acme:PAYMENTS"})), with_teams(u), policy, now))
+          == lines{"+team Payments (jit:okta)"});
+
+    // Already a member under the stored spelling: nothing to add, nothing to remove under sync.
+    CHECK(changes(plan(alice(profile_and_groups({"acme:engineering"})), with_teams(stored_alice()), policy, now))
+              .empty());
+}
+
 // --- linking and SCIM matches --------------------------------------------------------
 
 email_holder scim_alice(bool active = true)

@@ -29,7 +29,8 @@ struct role_grant {
     time_point set_at{};
 };
 
-/// One team membership row. Team names compare exactly (case-sensitive).
+/// One team membership row. Team names compare ignoring ASCII case, as the store's
+/// unique index does; the stored spelling wins over the assertion's.
 struct team_membership {
     std::string team;
     std::optional<owner> owned_by;
