@@ -2,34 +2,16 @@
 #include <ssogate/gateway/admin.hpp>
 #include <ssogate/gateway/logger.hpp>
 
+#include "admin/failure_limiter.hpp"
+#include "text/base64url.hpp"
+
 #include <boost/json.hpp>
 
 #include <array>
-#include <map>
-#include <mutex>
 
 namespace ssogate::gateway {
 
 namespace {
-
-std::string base64url(std::span<std::byte const> bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (auto b : bytes) {
-        acc = (acc << 8) | std::to_integer<std::uint32_t>(b);
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out += alphabet[(acc >> bits) & 0x3f];
-        }
-    }
-    if (bits > 0)
-        out += alphabet[(acc << (6 - bits)) & 0x3f];
-    return out;
-}
 
 std::string hex(std::span<std::byte const> bytes)
 {
@@ -59,28 +41,7 @@ store::audit_event admin_event(std::string action, admin_actor const& actor, std
     return e;
 }
 
-/// At most one `admin.auth.failed` event per source IP per minute (admin.hpp).
-class failure_limiter {
-public:
-    bool allow(std::string const& ip, std::chrono::system_clock::time_point now)
-    {
-        std::lock_guard l(mutex_);
-        if (last_.size() > 4096)
-            last_.clear(); // bounded memory; at worst a few extra events
-        auto [it, fresh] = last_.try_emplace(ip, now);
-        if (fresh)
-            return true;
-        if (now - it->second < std::chrono::minutes(1))
-            return false;
-        it->second = now;
-        return true;
-    }
-
-private:
-    std::mutex mutex_;
-    std::map<std::string, std::chrono::system_clock::time_point> last_;
-};
-
+/// At most one `admin.auth.failed` event per source IP per minute.
 failure_limiter& limiter()
 {
     static failure_limiter l;

@@ -8,13 +8,14 @@
 #include <ssogate/scim/list.hpp>
 #include <ssogate/store/owner.hpp>
 
+#include "admin/failure_limiter.hpp"
+#include "text/base64url.hpp"
 #include "text/form.hpp"
 
 #include <boost/json.hpp>
 
 #include <array>
 #include <cctype>
-#include <mutex>
 
 namespace ssogate::gateway {
 
@@ -22,47 +23,7 @@ namespace scim_api {
 
 namespace {
 
-std::string base64url(std::span<std::byte const> bytes)
-{
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (auto b : bytes) {
-        acc = (acc << 8) | std::to_integer<std::uint32_t>(b);
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out += alphabet[(acc >> bits) & 0x3f];
-        }
-    }
-    if (bits > 0)
-        out += alphabet[(acc << (6 - bits)) & 0x3f];
-    return out;
-}
-
 /// At most one `scim.auth.failed` event per source IP per minute; the rest are logged.
-class failure_limiter {
-public:
-    bool allow(std::string const& ip, std::chrono::system_clock::time_point now)
-    {
-        std::lock_guard l(mutex_);
-        if (last_.size() > 4096)
-            last_.clear();
-        auto [it, fresh] = last_.try_emplace(ip, now);
-        if (fresh)
-            return true;
-        if (now - it->second < std::chrono::minutes(1))
-            return false;
-        it->second = now;
-        return true;
-    }
-
-private:
-    std::mutex mutex_;
-    std::map<std::string, std::chrono::system_clock::time_point> last_;
-};
-
 failure_limiter& limiter()
 {
     static failure_limiter l;
@@ -361,7 +322,7 @@ store::result<created_scim_token> create_scim_token(store::store& db, std::strin
     std::array<std::byte, 32> secret_bytes{};
     random(secret_bytes);
     created_scim_token t;
-    t.secret = "sgscim_" + scim_api::base64url(secret_bytes);
+    t.secret = "sgscim_" + base64url(secret_bytes);
     // The id must not reveal the secret (a deterministic source could repeat bytes):
     // it takes the event-id counter's uniqueness too.
     t.record.id = "scim_" + scim_api::random_hex(random, 8) + new_audit_event_id(random).substr(24);
