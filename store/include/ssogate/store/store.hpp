@@ -17,7 +17,7 @@
 namespace ssogate::store {
 
 /// The newest schema version this build knows (the number of migrations).
-inline constexpr int latest_schema_version = 4;
+inline constexpr int latest_schema_version = 5;
 
 /// A handle on one database. Thread-safe: any number of threads may call begin()
 /// concurrently; each transaction is then used by one thread. Must outlive its
