@@ -220,12 +220,34 @@ constexpr char const* migration_5 = R"sql(
 CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
 )sql";
 
-constexpr std::array<migration, 5> all_migrations{{
+constexpr char const* migration_6 = R"sql(
+-- Admin console sessions (issue 9), in the store so that every node on a shared store
+-- recognises an admin who signed in on another (issue 10). Only the SHA-256 of the
+-- cookie secret is kept; the CSRF token is derived from the secret, so it needs no
+-- column. The actor is a user id (SSO) or an admin token id (break-glass): no foreign
+-- key. The sweep's OR is served by one index per term (as sessions, migration 5).
+CREATE TABLE admin_sessions (
+    id_hash        TEXT NOT NULL PRIMARY KEY CHECK (length(id_hash) = 64),
+    actor_type     TEXT NOT NULL CHECK (length(actor_type) > 0),
+    actor_id       TEXT NOT NULL CHECK (length(actor_id) > 0),
+    label          TEXT NOT NULL,
+    method         TEXT NOT NULL CHECK (length(method) > 0),
+    created_at     INTEGER NOT NULL,
+    last_seen_at   INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX admin_sessions_by_expiry ON admin_sessions (expires_at);
+CREATE INDEX admin_sessions_by_last_seen ON admin_sessions (last_seen_at);
+CREATE INDEX admin_sessions_by_actor ON admin_sessions (actor_id, actor_type);
+)sql";
+
+constexpr std::array<migration, 6> all_migrations{{
     {1, "identities and provenance", migration_1},
     {2, "sign-in state", migration_2},
     {3, "audit log and tokens", migration_3},
     {4, "scim views", migration_4},
     {5, "session sweep index", migration_5},
+    {6, "admin console sessions", migration_6},
 }};
 
 static_assert(all_migrations.size() == static_cast<std::size_t>(latest_schema_version),

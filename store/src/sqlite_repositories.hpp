@@ -81,6 +81,20 @@ private:
     txn_context& ctx_;
 };
 
+class sqlite_admin_sessions final : public admin_session_repository {
+public:
+    explicit sqlite_admin_sessions(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<admin_session_record> create(std::string_view secret, new_admin_session const& session) override;
+    result<std::optional<admin_session_record>> find(std::string_view secret) override;
+    result<bool> touch(std::string_view secret, time_point now) override;
+    result<bool> end(std::string_view secret) override;
+    result<std::size_t> end_all_for_actor(std::string_view actor_type, std::string_view actor_id) override;
+    result<std::size_t> sweep(time_point now, std::chrono::seconds idle_timeout) override;
+
+private:
+    txn_context& ctx_;
+};
+
 class sqlite_requests final : public request_repository {
 public:
     explicit sqlite_requests(txn_context& ctx) noexcept : ctx_(ctx) {}

@@ -189,6 +189,7 @@ public:
     token_repository& tokens() override { return tokens_; }
     link_approval_repository& link_approvals() override { return link_approvals_; }
     scim_repository& scim() override { return scim_; }
+    admin_session_repository& admin_sessions() override { return admin_sessions_; }
 
 private:
     std::shared_ptr<pool> pool_;
@@ -205,6 +206,7 @@ private:
     sqlite_tokens tokens_{ctx_};
     sqlite_link_approvals link_approvals_{ctx_};
     sqlite_scim scim_{ctx_};
+    sqlite_admin_sessions admin_sessions_{ctx_};
 };
 
 class sqlite_store final : public store {

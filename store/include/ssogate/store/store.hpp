@@ -37,7 +37,7 @@ public:
 };
 
 /// The newest schema version this build knows (the number of migrations).
-inline constexpr int latest_schema_version = 5;
+inline constexpr int latest_schema_version = 6;
 
 /// A handle on one database. Thread-safe: any number of threads may call begin()
 /// concurrently; each transaction is then used by one thread. Must outlive its

@@ -6,6 +6,7 @@
 // Like Chromium's sql::Transaction, a transaction that is destroyed without a
 // successful commit() rolls back. A failed repository call leaves the transaction as
 // it was before that call: the caller may go on or drop the transaction.
+#include <ssogate/store/admin_session.hpp>
 #include <ssogate/store/audit_log.hpp>
 #include <ssogate/store/authn_request.hpp>
 #include <ssogate/store/connection.hpp>
@@ -62,6 +63,8 @@ public:
     virtual link_approval_repository& link_approvals() = 0;
     /// The SCIM view of users and teams per connection (scim.hpp).
     virtual scim_repository& scim() = 0;
+    /// Admin console sessions (admin_session.hpp).
+    virtual admin_session_repository& admin_sessions() = 0;
 };
 
 } // namespace ssogate::store
