@@ -147,7 +147,12 @@ boost::json::object render_resource_type(resource_type_def const& type, std::str
 
 boost::json::object resource_types_list(std::string_view base_url)
 {
-    std::vector<boost::json::value> items{render_resource_type(user_resource_type(), base_url),
+    return resource_types_list(base_url, user_resource_type());
+}
+
+boost::json::object resource_types_list(std::string_view base_url, resource_type_def const& user_type)
+{
+    std::vector<boost::json::value> items{render_resource_type(user_type, base_url),
                                           render_resource_type(group_resource_type(), base_url)};
     return render_list_response(std::move(items), 2, 1);
 }
@@ -168,11 +173,15 @@ boost::json::object render_schema(schema_def const& schema, std::string_view bas
     return o;
 }
 
-boost::json::object schemas_list(std::string_view base_url)
+boost::json::object schemas_list(std::string_view base_url) { return schemas_list(base_url, nullptr); }
+
+boost::json::object schemas_list(std::string_view base_url, schema_def const* extra)
 {
     std::vector<boost::json::value> items;
     for (auto const* s : all_schemas())
         items.emplace_back(render_schema(*s, base_url));
+    if (extra)
+        items.emplace_back(render_schema(*extra, base_url));
     auto const n = items.size();
     return render_list_response(std::move(items), n, 1);
 }

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <utility>
 
@@ -216,9 +217,37 @@ result<filter_node> filter_parser::parse_attribute_expression(std::size_t depth,
         filter_node n;
         n.type = filter_node::kind::value_path;
         n.path = std::move(*path);
+        if (!at_end() && text_[pos_] == '.') {
+            // `emails[type eq "work"].value eq "x"` (what Entra sends to look users up by
+            // their work email; outside RFC 7644's grammar): the element that satisfies the
+            // brackets must also satisfy the comparison of its sub-attribute, i.e.
+            // `emails[type eq "work" and value eq "x"]`.
+            auto const dot = pos_++;
+            auto const name_start = pos_;
+            while (!at_end() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' ||
+                                 text_[pos_] == '-' || text_[pos_] == '$'))
+                ++pos_;
+            auto const sub = text_.substr(name_start, pos_ - name_start);
+            if (!is_attribute_name(sub))
+                return fail_at(dot, "a sub-attribute name must follow \"].\"");
+            auto cmp = parse_operator(attribute_path{"", std::string(sub), ""});
+            if (!cmp)
+                return cmp;
+            filter_node both;
+            both.type = filter_node::kind::logical_and;
+            both.children.push_back(std::move(*inner));
+            both.children.push_back(std::move(*cmp));
+            n.children.push_back(std::move(both));
+            return n;
+        }
         n.children.push_back(std::move(*inner));
         return n;
     }
+    return parse_operator(std::move(*path));
+}
+
+result<filter_node> filter_parser::parse_operator(attribute_path path)
+{
     auto const before_space = pos_;
     skip_spaces();
     if (pos_ == before_space)
@@ -228,7 +257,7 @@ result<filter_node> filter_parser::parse_attribute_expression(std::size_t depth,
     if (word.empty())
         return fail("an operator is missing");
     filter_node n;
-    n.path = std::move(*path);
+    n.path = std::move(path);
     if (iequals(word, "pr")) {
         n.type = filter_node::kind::present;
         return n;

@@ -113,6 +113,27 @@ result<void> read_enterprise(boost::json::value const& v, enterprise_user& e)
     return {};
 }
 
+/// A custom extension's object: its known attributes coerced, the others ignored.
+result<void> read_custom(boost::json::value const& v, schema_def const& ext, boost::json::object& out)
+{
+    if (!v.is_object())
+        return make_error(errc::invalid_value, "\"" + std::string(ext.id) + "\" must be an object");
+    boost::json::object kept;
+    for (auto const& kv : v.get_object()) {
+        auto const* a = find_attribute(ext.attributes(), kv.key());
+        if (!a)
+            continue;
+        auto c = detail::coerce(kv.value(), *a, a->name);
+        if (!c)
+            return c.error();
+        if (!c->is_null())
+            kept[a->name] = std::move(*c);
+    }
+    if (!kept.empty())
+        out[ext.id] = std::move(kept);
+    return {};
+}
+
 } // namespace
 
 bool person_name::empty() const noexcept
@@ -127,9 +148,10 @@ bool enterprise_user::empty() const noexcept
            department.empty() && manager.value.empty();
 }
 
-result<user> parse_user(boost::json::value const& body)
+result<user> parse_user(boost::json::value const& body) { return parse_user(body, user_resource_type()); }
+
+result<user> parse_user(boost::json::value const& body, resource_type_def const& type)
 {
-    auto const& type = user_resource_type();
     auto checked = detail::check_body(body, type);
     if (!checked)
         return checked.error();
@@ -142,6 +164,11 @@ result<user> parse_user(boost::json::value const& body)
             continue;
         if (detail::iequals(key, enterprise_user_schema_urn)) {
             if (auto r = read_enterprise(kv.value(), u.enterprise); !r)
+                return r.error();
+            continue;
+        }
+        if (auto const* ext = find_schema(type, key); ext && ext != type.schema) {
+            if (auto r = read_custom(kv.value(), *ext, u.extensions); !r)
                 return r.error();
             continue;
         }
@@ -194,6 +221,8 @@ boost::json::object render_user(user const& u, resource_meta const& meta, std::s
     boost::json::array schemas{user_schema_urn};
     if (!u.enterprise.empty())
         schemas.emplace_back(enterprise_user_schema_urn);
+    for (auto const& kv : u.extensions)
+        schemas.emplace_back(kv.key());
     o["schemas"] = std::move(schemas);
     o["id"] = meta.id;
     put(o, "externalId", u.external_id);
@@ -235,6 +264,8 @@ boost::json::object render_user(user const& u, resource_meta const& meta, std::s
         }
         o[enterprise_user_schema_urn] = std::move(e);
     }
+    for (auto const& kv : u.extensions)
+        o[kv.key()] = kv.value();
     o["meta"] = render_meta(user_resource_type(), meta, base_url);
     return o;
 }

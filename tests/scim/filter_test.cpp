@@ -393,3 +393,27 @@ TEST_CASE("dateTime values compare as instants, not as text", "[scim][filter]")
     CHECK_FALSE(matches_babs(R"(meta.lastModified gt "2011-05-13T04:42:34.001Z")"));
     CHECK(matches_babs(R"(meta.created sw "2010-01")"));
 }
+
+TEST_CASE("Entra's work-email lookup emails[type eq \"work\"].value eq \"…\" compares the value of a work email",
+          "[scim][filter]")
+{
+    // Entra looks users up by their work email with a sub-attribute after the brackets,
+    // outside RFC 7644's grammar; it reads as emails[type eq "work" and value eq "…"].
+    CHECK(matches_babs(R"(emails[type eq "work"].value eq "bjensen@example.com")"));
+    CHECK(matches_babs(R"(Emails[Type eq "work"].Value EQ "BJENSEN@example.com")"));
+    // The home email's value with type work: no single element satisfies both.
+    CHECK_FALSE(matches_babs(R"(emails[type eq "work"].value eq "babs@jensen.org")"));
+    CHECK(matches_babs(R"(emails[type eq "home"].value ew "jensen.org" and userName sw "bjensen")"));
+    CHECK(matches_babs(R"(emails[type eq "work"].value pr)"));
+}
+
+TEST_CASE("a value path followed by a bad sub-attribute or no operator is invalidFilter", "[scim][filter][reject]")
+{
+    check_invalid(R"(emails[type eq "work"]. eq "x")");
+    check_invalid(R"(emails[type eq "work"].1value eq "x")");
+    check_invalid(R"(emails[type eq "work"].value)");
+    check_invalid(R"(emails[type eq "work"].value zz "x")");
+    auto f = parse_filter(R"(emails[type eq "work"].nope eq "x")");
+    REQUIRE(f.has_value());
+    CHECK_FALSE(validate_filter(*f, user_resource_type()).has_value());
+}

@@ -28,6 +28,8 @@ private:
     result<filter_node> parse_and(std::size_t depth, bool in_value_path);
     result<filter_node> parse_unary(std::size_t depth, bool in_value_path);
     result<filter_node> parse_attribute_expression(std::size_t depth, bool in_value_path);
+    /// The `op value` (or `pr`) after `path`.
+    result<filter_node> parse_operator(attribute_path path);
     result<boost::json::value> parse_comp_value();
     result<attribute_path> parse_path_token(bool in_value_path);
 

@@ -30,6 +30,8 @@ struct service_provider_options {
 
 /// `/ResourceTypes`: a ListResponse of User and Group.
 [[nodiscard]] boost::json::object resource_types_list(std::string_view base_url);
+/// The same with `user_type` for User (a connection's custom role extension listed).
+[[nodiscard]] boost::json::object resource_types_list(std::string_view base_url, resource_type_def const& user_type);
 
 /// One Schema resource (`/Schemas/{urn}`), attributes with all their characteristics.
 /// @par Specification RFC 7643 §7
@@ -37,6 +39,8 @@ struct service_provider_options {
 
 /// `/Schemas`: a ListResponse of the core User, enterprise User and core Group schemas.
 [[nodiscard]] boost::json::object schemas_list(std::string_view base_url);
+/// The same followed by `extra` (a connection's custom role extension) when not null.
+[[nodiscard]] boost::json::object schemas_list(std::string_view base_url, schema_def const* extra);
 
 /// The resource type named `name` ("User", "Group"; case-insensitive) or nullptr.
 resource_type_def const* find_resource_type(std::string_view name) noexcept;

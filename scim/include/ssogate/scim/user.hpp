@@ -9,6 +9,7 @@
 // `userName` is the store's concern. Plain value types; pure functions.
 #include <ssogate/scim/errc.hpp>
 #include <ssogate/scim/resource.hpp>
+#include <ssogate/scim/schema.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -77,6 +78,9 @@ struct user {
     /// The other core User attributes the client sent (title, nickName, addresses, roles, ...),
     /// validated and coerced against the schema, keyed by their canonical names.
     boost::json::object other;
+    /// Custom extensions of the resource type parsed with (role_attribute.hpp), keyed by
+    /// their schema URN as the type spells it, each an object of coerced attributes.
+    boost::json::object extensions;
 
     friend bool operator==(user const&, user const&) = default;
 };
@@ -86,6 +90,9 @@ struct user {
 /// is missing or empty or a value has the wrong type.
 /// @par Specification RFC 7643 §4.1, §4.3; RFC 7644 §3.3
 [[nodiscard]] result<user> parse_user(boost::json::value const& body);
+/// The same for a User type with extensions beyond the enterprise one (a connection's
+/// custom role extension, role_attribute.hpp): their attributes are kept in `extensions`.
+[[nodiscard]] result<user> parse_user(boost::json::value const& body, resource_type_def const& type);
 
 /// The JSON form of a user, with `id` and `meta` (location under `base_url`). Empty
 /// fields are omitted; `password` never appears.
