@@ -36,6 +36,7 @@ public:
         case errc::corrupt: return "the stored data is corrupt or inconsistent";
         case errc::database_error: return "the store database reported an error";
         case errc::user_name_taken: return "the userName belongs to another user of this connection's SCIM view";
+        case errc::unavailable: return "the store database server is unreachable or the connection to it was lost";
         }
         return "unknown store error";
     }

@@ -40,10 +40,9 @@ TEST_CASE("an admin session is stored under the hash of its secret, never the se
     CHECK(test::raw_integer(db.path(), "SELECT count(*) FROM admin_sessions") == 1);
     CHECK(test::raw_integer(db.path(), "SELECT count(*) FROM admin_sessions WHERE id_hash LIKE '%admin-secret%'") == 0);
 
-    // A second handle on the same file (another node on a shared store) finds it.
-    auto other = store::open_sqlite(db.path().string());
-    REQUIRE(other.has_value());
-    auto tx = (*other)->begin(store::access::read);
+    // A second handle on the same database (another node on a shared store) finds it.
+    auto other = db.open_another();
+    auto tx = other->begin(store::access::read);
     REQUIRE(tx.has_value());
     auto found = (*tx)->admin_sessions().find(secret);
     REQUIRE(found.has_value());

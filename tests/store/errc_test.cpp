@@ -22,7 +22,7 @@ TEST_CASE("every store errc has its own message and 0 is not one of them", "[sto
         CHECK(messages.insert(message).second);
         ++count;
     }
-    CHECK(count == static_cast<int>(errc::user_name_taken));
+    CHECK(count == static_cast<int>(errc::unavailable));
     CHECK(ssogate::store::store_category().message(0) == "unknown store error");
 }
 

@@ -179,7 +179,10 @@ TEST_CASE("a reader sees the committed snapshot while a writer holds a write tra
     CHECK(after.get() == std::pair{true, false});
 }
 
-TEST_CASE("a second writer waits for the first and fails with busy after the busy timeout", "[store][transaction]")
+// SQLite only: its write transactions run one at a time (BEGIN IMMEDIATE); PostgreSQL
+// writers wait only for the locks they need (pg_store_test.cpp).
+TEST_CASE("a second writer waits for the first and fails with busy after the busy timeout",
+          "[store][transaction][sqlite]")
 {
     store::sqlite_options options;
     options.busy_timeout = std::chrono::milliseconds(100);

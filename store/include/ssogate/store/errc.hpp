@@ -45,6 +45,9 @@ enum class errc {
     database_error,
     /// Another user of the connection's SCIM view has this userName (case-insensitively).
     user_name_taken,
+    /// The database server could not be reached or the connection to it was lost
+    /// (PostgreSQL down or restarting); retry once it is back. Nothing was committed.
+    unavailable,
 };
 
 /// The category of store::errc ("ssogate.store").

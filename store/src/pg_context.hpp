@@ -1,0 +1,154 @@
+#pragma once
+// The state one PostgreSQL transaction shares with its repositories (the twin of
+// sqlite_context.hpp): the connection, the access mode, whether it is still open,
+// the detail of the last error, and what the transaction must announce at commit.
+//
+// PostgreSQL aborts the whole transaction on any failed statement, while the store's
+// contract is that a failed repository call leaves the transaction as it was. So in a
+// write transaction every writing statement runs inside its own savepoint
+// (SAVEPOINT / RELEASE, or ROLLBACK TO on failure). Read transactions are READ ONLY
+// and refuse writing statements before they reach the server.
+#include "pg_handle.hpp"
+
+#include <ssogate/store/transaction.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ssogate::store::pg {
+
+class txn_context;
+
+/// An error on its way out of any result<T> (as sqlite::failure).
+struct failure {
+    boost::system::error_code code;
+
+    template <class T>
+    operator boost::system::result<T>() const // NOLINT: implicit by design
+    {
+        return boost::system::result<T>(boost::system::in_place_error, code);
+    }
+};
+
+/// The error of a failed result, for returning from a function of another result type.
+template <class R>
+[[nodiscard]] failure propagate(R const& r)
+{
+    return failure{r.error()};
+}
+
+/// A SAVEPOINT that rolls back to itself on destruction unless released, so a
+/// repository call of several statements changes all or nothing.
+class savepoint {
+public:
+    explicit savepoint(txn_context& ctx) noexcept : ctx_(&ctx) {}
+    savepoint(savepoint&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
+    savepoint& operator=(savepoint&&) = delete;
+    ~savepoint();
+
+    [[nodiscard]] result<void> release();
+
+private:
+    txn_context* ctx_;
+};
+
+/// The advisory lock key (per database) of the audit chain head, as SQL text.
+#define SSOGATE_PG_AUDIT_CHAIN_LOCK "1397968711002"
+
+class txn_context {
+public:
+    txn_context(connection& db, access mode) noexcept : db_(db), mode_(mode) {}
+
+    [[nodiscard]] access mode() const noexcept { return mode_; }
+    [[nodiscard]] bool closed() const noexcept { return closed_; }
+    void close() noexcept { closed_ = true; }
+    [[nodiscard]] connection& db() noexcept { return db_; }
+    [[nodiscard]] std::string const& last_error() const noexcept { return last_error_; }
+
+    /// A use of the prepared statement for `sql` (`?N` placeholders). Fails with
+    /// transaction_closed after commit and with read_only_transaction for a statement
+    /// that is not a SELECT in a read transaction.
+    [[nodiscard]] result<statement> prepare(std::string_view sql);
+
+    /// Records the connection's error and maps it.
+    [[nodiscard]] failure fail_db(conflict_map const& conflicts = {});
+    /// Records a message of our own.
+    [[nodiscard]] failure fail(errc code, std::string message);
+
+    /// Steps a statement that returns no rows (or whose rows nobody reads); the
+    /// number of rows it changed.
+    [[nodiscard]] result<std::size_t> run(statement& st, conflict_map const& conflicts = {});
+
+    /// Steps once: true when a row is available, false when done.
+    [[nodiscard]] result<bool> next(statement& st, conflict_map const& conflicts = {});
+
+    /// Opens a savepoint (write transactions only).
+    [[nodiscard]] result<savepoint> begin_savepoint();
+
+    /// Runs a fixed command of the backend (lock, notify) that needs no savepoint.
+    [[nodiscard]] result<void> command(char const* sql);
+
+    /// The connection was lost (or a command failed outside a savepoint): the
+    /// transaction cannot go on and its connection must not be reused.
+    [[nodiscard]] bool broken() const noexcept { return broken_; }
+
+    /// Notification channels to signal at commit (pg_notify inside the transaction).
+    bool notify_connections = false;
+
+private:
+    [[nodiscard]] result<void> execute(statement& st, conflict_map const& conflicts);
+
+    connection& db_;
+    access mode_;
+    bool closed_ = false;
+    bool broken_ = false;
+    std::string last_error_;
+};
+
+/// Reads every row of `st` with `read(st) -> result<T>` (or T).
+template <class T, class Read>
+[[nodiscard]] result<std::vector<T>> collect(txn_context& ctx, statement& st, Read read)
+{
+    std::vector<T> out;
+    for (;;) {
+        auto row = ctx.next(st);
+        if (!row)
+            return propagate(row);
+        if (!*row)
+            return out;
+        if constexpr (std::is_same_v<std::invoke_result_t<Read, statement&>, T>) {
+            out.push_back(read(st));
+        } else {
+            auto value = read(st);
+            if (!value)
+                return propagate(value);
+            out.push_back(std::move(*value));
+        }
+    }
+}
+
+/// Reads at most one row of `st`.
+template <class T, class Read>
+[[nodiscard]] result<std::optional<T>> first(txn_context& ctx, statement& st, Read read)
+{
+    auto row = ctx.next(st);
+    if (!row)
+        return propagate(row);
+    if (!*row)
+        return std::optional<T>();
+    if constexpr (std::is_same_v<std::invoke_result_t<Read, statement&>, T>) {
+        return std::optional<T>(read(st));
+    } else {
+        auto value = read(st);
+        if (!value)
+            return propagate(value);
+        return std::optional<T>(std::move(*value));
+    }
+}
+
+} // namespace ssogate::store::pg

@@ -1,0 +1,194 @@
+#pragma once
+// The PostgreSQL implementations of the repository interfaces. Each acts inside the
+// txn_context of its transaction.
+#include "pg_context.hpp"
+
+#include <ssogate/store/transaction.hpp>
+
+namespace ssogate::store::pg {
+
+class pg_connections final : public connection_repository {
+public:
+    explicit pg_connections(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create(connection_record const& connection) override;
+    result<std::optional<connection_record>> find(std::string_view id) override;
+    result<std::vector<connection_record>> list() override;
+    result<bool> update(connection_record const& connection) override;
+    result<bool> set_jit_enabled(std::string_view id, bool enabled, time_point now) override;
+    result<bool> remove(std::string_view id) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_users final : public user_repository {
+public:
+    explicit pg_users(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create(new_user const& user) override;
+    result<std::optional<user_record>> find(std::string_view id) override;
+    result<std::optional<user_record>> find_by_identity(std::string_view connection_id,
+                                                        std::string_view subject) override;
+    result<std::optional<user_record>> find_by_email(std::string_view email) override;
+    result<std::vector<user_record>> find_by_attribute(std::string_view name, std::string_view value) override;
+    result<std::vector<user_record>> list(std::string_view after_id, std::size_t limit) override;
+    result<bool> set_active(std::string_view id, bool active, time_point now) override;
+    result<bool> remove(std::string_view id) override;
+    result<void> add_identity(identity_record const& identity) override;
+    result<std::vector<identity_record>> identities(std::string_view user_id) override;
+    result<bool> record_login(std::string_view connection_id, std::string_view subject,
+                              std::string_view assertion_json, time_point now) override;
+    result<std::vector<attribute_record>> attributes(std::string_view user_id) override;
+    result<void> set_attribute(std::string_view user_id, attribute_record const& attribute) override;
+    result<bool> remove_attribute(std::string_view user_id, std::string_view name, time_point now) override;
+    result<std::vector<role_grant>> roles(std::string_view user_id) override;
+    result<void> grant_role(std::string_view user_id, role_grant const& grant) override;
+    result<bool> revoke_role(std::string_view user_id, std::string_view role, time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_teams final : public team_repository {
+public:
+    explicit pg_teams(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create(team_record const& team) override;
+    result<std::optional<team_record>> find(std::string_view id) override;
+    result<std::optional<team_record>> find_by_name(std::string_view name) override;
+    result<std::vector<team_record>> list() override;
+    result<bool> rename(std::string_view id, std::string_view name, time_point now) override;
+    result<bool> remove(std::string_view id) override;
+    result<void> add_member(membership_record const& membership) override;
+    result<bool> remove_member(std::string_view user_id, std::string_view team_id, time_point now) override;
+    result<std::vector<membership_record>> members(std::string_view team_id) override;
+    result<std::vector<membership_record>> memberships_of(std::string_view user_id) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_sessions final : public session_repository {
+public:
+    explicit pg_sessions(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<session_record> create(std::string_view secret, new_session const& session) override;
+    result<std::optional<session_record>> find(std::string_view secret) override;
+    result<bool> touch(std::string_view secret, time_point now) override;
+    result<bool> end(std::string_view secret) override;
+    result<std::size_t> end_all_for_user(std::string_view user_id) override;
+    result<std::size_t> sweep(time_point now, std::chrono::seconds idle_timeout) override;
+    result<std::size_t> count_live(time_point now, std::chrono::seconds idle_timeout) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_admin_sessions final : public admin_session_repository {
+public:
+    explicit pg_admin_sessions(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<admin_session_record> create(std::string_view secret, new_admin_session const& session) override;
+    result<std::optional<admin_session_record>> find(std::string_view secret) override;
+    result<bool> touch(std::string_view secret, time_point now) override;
+    result<bool> end(std::string_view secret) override;
+    result<std::size_t> end_all_for_actor(std::string_view actor_type, std::string_view actor_id) override;
+    result<std::size_t> sweep(time_point now, std::chrono::seconds idle_timeout) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_requests final : public request_repository {
+public:
+    explicit pg_requests(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create(pending_request const& request, std::string_view browser_binding) override;
+    result<consume_outcome> consume(std::string_view request_id, std::string_view connection_id,
+                                    std::string_view browser_binding, time_point now) override;
+    result<std::size_t> sweep(time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_replay final : public replay_cache {
+public:
+    explicit pg_replay(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> consume(std::string_view connection_id, std::string_view assertion_id,
+                         time_point expires_at) override;
+    result<std::size_t> sweep(time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_audit final : public audit_log {
+public:
+    explicit pg_audit(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<chained_audit_event> append(audit_event const& event) override;
+    result<std::vector<chained_audit_event>> after(std::int64_t after_seq, std::size_t limit,
+                                                   audit_filter const& filter) override;
+    result<std::int64_t> last_seq() override;
+    result<chain_verification> verify_chain() override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_tokens final : public token_repository {
+public:
+    explicit pg_tokens(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create(token_record const& token, std::string_view secret) override;
+    result<std::optional<token_record>> find_active(std::string_view secret) override;
+    result<std::optional<token_record>> find(std::string_view id) override;
+    result<std::vector<token_record>> list(token_kind kind) override;
+    result<bool> revoke(std::string_view id, time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_link_approvals final : public link_approval_repository {
+public:
+    explicit pg_link_approvals(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> request(link_approval const& approval) override;
+    result<std::optional<link_approval>> find(std::string_view id) override;
+    result<std::optional<link_approval>> find_pending(std::string_view connection_id,
+                                                      std::string_view subject) override;
+    result<std::vector<link_approval>> pending() override;
+    result<bool> decide(std::string_view id, approval_status decision, std::string_view decided_by,
+                        time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
+class pg_scim final : public scim_repository {
+public:
+    explicit pg_scim(txn_context& ctx) noexcept : ctx_(ctx) {}
+    result<void> create_user(scim_user_record const& user) override;
+    result<std::optional<scim_user_record>> find_user(std::string_view connection_id,
+                                                      std::string_view user_id) override;
+    result<std::optional<scim_user_record>> find_user_by_user_name(std::string_view connection_id,
+                                                                   std::string_view user_name) override;
+    result<std::vector<scim_user_record>> find_users_by_external_id(std::string_view connection_id,
+                                                                    std::string_view external_id) override;
+    result<std::vector<scim_user_record>> list_users(std::string_view connection_id, std::size_t offset,
+                                                     std::size_t limit) override;
+    result<std::size_t> count_users(std::string_view connection_id) override;
+    result<std::vector<scim_user_record>> user_connections(std::string_view user_id) override;
+    result<bool> update_user(scim_user_record const& user) override;
+    result<bool> touch_user(std::string_view connection_id, std::string_view user_id, time_point now) override;
+    result<bool> remove_user(std::string_view connection_id, std::string_view user_id) override;
+    result<void> create_group(scim_group_record const& group) override;
+    result<std::optional<scim_group_record>> find_group(std::string_view connection_id,
+                                                        std::string_view team_id) override;
+    result<std::vector<scim_group_record>> find_groups_by_external_id(std::string_view connection_id,
+                                                                      std::string_view external_id) override;
+    result<std::vector<scim_group_record>> list_groups(std::string_view connection_id, std::size_t offset,
+                                                       std::size_t limit) override;
+    result<std::size_t> count_groups(std::string_view connection_id) override;
+    result<bool> update_group(scim_group_record const& group) override;
+    result<bool> touch_group(std::string_view connection_id, std::string_view team_id, time_point now) override;
+
+private:
+    txn_context& ctx_;
+};
+
+} // namespace ssogate::store::pg

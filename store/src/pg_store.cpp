@@ -1,0 +1,405 @@
+// The PostgreSQL store: a pool of libpq connections to one database, transactions over
+// them (pg_transaction: the one class implementing store::transaction here), the
+// LISTEN/NOTIFY change watch, and open_postgres().
+#include "pg_context.hpp"
+#include "pg_migrations.hpp"
+#include "pg_repositories.hpp"
+
+#include <ssogate/store/postgres.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <poll.h>
+#include <unistd.h>
+
+namespace ssogate::store {
+
+namespace pg {
+
+namespace {
+
+constexpr char const* audit_channel = "ssogate_audit";
+constexpr char const* connections_channel = "ssogate_connections";
+
+/// "database <name> on <host>[:port]" from a URL, without user or password.
+std::string describe(std::string const& url)
+{
+    char* err = nullptr;
+    PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+    if (!opts) {
+        if (err)
+            PQfreemem(err);
+        return "PostgreSQL database (unparsable URL)";
+    }
+    std::string db, host, port;
+    for (auto* o = opts; o->keyword; ++o) {
+        if (!o->val)
+            continue;
+        std::string_view const k = o->keyword;
+        if (k == "dbname")
+            db = o->val;
+        else if (k == "host" || (k == "hostaddr" && host.empty()))
+            host = o->val;
+        else if (k == "port")
+            port = o->val;
+    }
+    PQconninfoFree(opts);
+    std::string out = "PostgreSQL database " + (db.empty() ? std::string("(default)") : db);
+    out += " on " + (host.empty() ? std::string("the default host") : host);
+    if (!port.empty())
+        out += ":" + port;
+    return out;
+}
+
+/// Opens one connection; on failure `why` says why (libpq's message, one line).
+conn_ptr connect(std::string const& url, postgres_options const& options, std::string& why)
+{
+    auto const timeout_s = std::max<long long>(2, (options.connect_timeout.count() + 999) / 1000);
+    std::string const timeout = std::to_string(timeout_s);
+    std::string const pg_options = "-c lock_timeout=" + std::to_string(std::max<long long>(1, options.busy_timeout.count())) +
+                                   " -c client_min_messages=warning";
+    char const* keywords[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
+    char const* values[] = {url.c_str(), timeout.c_str(), options.application_name.c_str(), pg_options.c_str(),
+                            nullptr};
+    conn_ptr c(PQconnectdbParams(keywords, values, 1));
+    if (!c) {
+        why = "out of memory";
+        return nullptr;
+    }
+    if (PQstatus(c.get()) != CONNECTION_OK) {
+        why = PQerrorMessage(c.get());
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+            why.pop_back();
+        for (auto& ch : why)
+            if (ch == '\n')
+                ch = ' ';
+        return nullptr;
+    }
+    return c;
+}
+
+/// The connections of one store. Shared by the store and its transactions.
+class pool {
+public:
+    pool(std::string url, postgres_options options)
+        : url_(std::move(url)), options_(std::move(options)), max_(std::max<std::size_t>(options_.pool_size, 1))
+    {
+    }
+
+    void adopt(std::unique_ptr<connection> c)
+    {
+        std::lock_guard lock(mutex_);
+        ++open_;
+        idle_.push_back(std::move(c));
+    }
+
+    /// A connection, and whether it was opened just now (not reused).
+    result<std::pair<std::unique_ptr<connection>, bool>> acquire(std::string& detail)
+    {
+        std::unique_lock lock(mutex_);
+        auto const deadline = std::chrono::steady_clock::now() + options_.busy_timeout;
+        while (idle_.empty() && open_ >= max_) {
+            if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= max_) {
+                detail = "no free store connection within the busy timeout";
+                return make_error_code(errc::busy);
+            }
+        }
+        if (!idle_.empty()) {
+            auto c = std::move(idle_.back());
+            idle_.pop_back();
+            return std::make_pair(std::move(c), false);
+        }
+        ++open_;
+        lock.unlock();
+        std::string why;
+        auto raw = connect(url_, options_, why);
+        if (!raw) {
+            lock.lock();
+            --open_;
+            cv_.notify_one();
+            detail = "cannot connect: " + why;
+            return make_error_code(errc::unavailable);
+        }
+        return std::make_pair(std::make_unique<connection>(std::move(raw)), true);
+    }
+
+    /// Returns a connection, or drops it (null) when it is lost or in an unknown state.
+    void release(std::unique_ptr<connection> c) noexcept
+    {
+        std::lock_guard lock(mutex_);
+        if (c && !c->lost())
+            idle_.push_back(std::move(c));
+        else
+            --open_;
+        cv_.notify_one();
+    }
+
+    std::string const& url() const noexcept { return url_; }
+    postgres_options const& options() const noexcept { return options_; }
+
+private:
+    std::string const url_;
+    postgres_options const options_;
+    std::size_t const max_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<connection>> idle_;
+    std::size_t open_ = 0;
+};
+
+class pg_transaction final : public transaction {
+public:
+    pg_transaction(std::shared_ptr<pool> p, std::unique_ptr<connection> c, access mode)
+        : pool_(std::move(p)), conn_(std::move(c)), ctx_(*conn_, mode)
+    {
+    }
+
+    ~pg_transaction() override
+    {
+        if (!committed_) {
+            // Roll back; a connection that is lost or not back outside a transaction is dropped.
+            if (ctx_.broken() || conn_->lost() || !conn_->exec("ROLLBACK") ||
+                PQtransactionStatus(conn_->handle()) != PQTRANS_IDLE)
+                conn_.reset();
+        }
+        pool_->release(std::move(conn_));
+    }
+
+    result<void> commit() override
+    {
+        if (ctx_.closed())
+            return ctx_.fail(errc::transaction_closed, "the transaction is closed");
+        if (ctx_.broken()) {
+            ctx_.close();
+            return ctx_.fail(errc::unavailable, "the transaction cannot commit: " + ctx_.last_error());
+        }
+        ctx_.close();
+        // Notifications are queued inside the transaction and delivered at commit only.
+        char const* sql = ctx_.notify_connections ? "SELECT pg_notify('ssogate_connections', ''); COMMIT" : "COMMIT";
+        if (!conn_->exec(sql))
+            return ctx_.fail_db();
+        // COMMIT of a transaction that failed on the server answers ROLLBACK, not an error.
+        if (PQtransactionStatus(conn_->handle()) != PQTRANS_IDLE)
+            return ctx_.fail(errc::database_error, "the transaction did not commit");
+        committed_ = true;
+        return {};
+    }
+
+    access mode() const noexcept override { return ctx_.mode(); }
+    std::string last_error_detail() const override { return ctx_.last_error(); }
+
+    connection_repository& connections() override { return connections_; }
+    user_repository& users() override { return users_; }
+    team_repository& teams() override { return teams_; }
+    session_repository& sessions() override { return sessions_; }
+    request_repository& requests() override { return requests_; }
+    replay_cache& replay() override { return replay_; }
+    audit_log& audit() override { return audit_; }
+    token_repository& tokens() override { return tokens_; }
+    link_approval_repository& link_approvals() override { return link_approvals_; }
+    scim_repository& scim() override { return scim_; }
+    admin_session_repository& admin_sessions() override { return admin_sessions_; }
+
+private:
+    std::shared_ptr<pool> pool_;
+    std::unique_ptr<connection> conn_;
+    txn_context ctx_;
+    bool committed_ = false;
+    pg_connections connections_{ctx_};
+    pg_users users_{ctx_};
+    pg_teams teams_{ctx_};
+    pg_sessions sessions_{ctx_};
+    pg_requests requests_{ctx_};
+    pg_replay replay_{ctx_};
+    pg_audit audit_{ctx_};
+    pg_tokens tokens_{ctx_};
+    pg_link_approvals link_approvals_{ctx_};
+    pg_scim scim_{ctx_};
+    pg_admin_sessions admin_sessions_{ctx_};
+};
+
+/// LISTEN on the change channels over a dedicated connection, on its own thread.
+class pg_watch final : public change_watch {
+public:
+    pg_watch(std::string url, postgres_options options, std::function<void(change_kind)> on_change)
+        : url_(std::move(url)), options_(std::move(options)), on_change_(std::move(on_change))
+    {
+        if (::pipe(stop_pipe_) != 0)
+            stop_pipe_[0] = stop_pipe_[1] = -1;
+        thread_ = std::thread([this] { run(); });
+    }
+
+    ~pg_watch() override
+    {
+        stopping_ = true;
+        if (stop_pipe_[1] >= 0) {
+            char const b = 1;
+            (void)::write(stop_pipe_[1], &b, 1);
+        }
+        if (thread_.joinable())
+            thread_.join();
+        for (int fd : stop_pipe_)
+            if (fd >= 0)
+                ::close(fd);
+    }
+
+private:
+    /// Waits up to `timeout_ms` for `fd` (or only for the stop pipe when fd < 0).
+    /// False when stopping.
+    bool wait(int fd, int timeout_ms)
+    {
+        pollfd fds[2] = {{stop_pipe_[0], POLLIN, 0}, {fd, POLLIN, 0}};
+        int const n = ::poll(fds, fd >= 0 ? 2 : 1, timeout_ms);
+        if (stopping_ || (n > 0 && (fds[0].revents & POLLIN)))
+            return false;
+        return true;
+    }
+
+    conn_ptr listen()
+    {
+        std::string why;
+        auto c = connect(url_, options_, why);
+        if (!c)
+            return nullptr;
+        std::string const sql = std::string("LISTEN ") + audit_channel + "; LISTEN " + connections_channel;
+        result_ptr r(PQexec(c.get(), sql.c_str()));
+        if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+            return nullptr;
+        return c;
+    }
+
+    void deliver(change_kind kind)
+    {
+        try {
+            on_change_(kind);
+        } catch (...) {
+            // The callback must not throw; a throwing one is not allowed to stop delivery.
+        }
+    }
+
+    void run()
+    {
+        bool first = true;
+        int backoff_ms = 50;
+        while (!stopping_) {
+            auto c = listen();
+            if (!c) {
+                if (!wait(-1, backoff_ms))
+                    return;
+                backoff_ms = std::min(backoff_ms * 2, 2000);
+                continue;
+            }
+            backoff_ms = 50;
+            if (!first) {
+                // Whatever was committed while we were not listening: every kind once.
+                deliver(change_kind::audit_appended);
+                deliver(change_kind::connections_changed);
+            }
+            first = false;
+            int const sock = PQsocket(c.get());
+            for (;;) {
+                if (!wait(sock, 1000))
+                    return;
+                if (PQconsumeInput(c.get()) == 0 || PQstatus(c.get()) != CONNECTION_OK)
+                    break;   // lost: reconnect
+                while (PGnotify* n = PQnotifies(c.get())) {
+                    std::string_view const channel = n->relname;
+                    PQfreemem(n);
+                    if (channel == audit_channel)
+                        deliver(change_kind::audit_appended);
+                    else if (channel == connections_channel)
+                        deliver(change_kind::connections_changed);
+                }
+            }
+        }
+    }
+
+    std::string const url_;
+    postgres_options const options_;
+    std::function<void(change_kind)> const on_change_;
+    int stop_pipe_[2] = {-1, -1};
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+class pg_store final : public store {
+public:
+    pg_store(std::shared_ptr<pool> p, int version) : pool_(std::move(p)), version_(version) {}
+
+    result<std::unique_ptr<transaction>> begin(access mode) override
+    {
+        char const* sql = mode == access::write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+        // A pooled connection may have died with a server restart; libpq notices at its
+        // next command. Drop such connections and try the next one, then a new one.
+        for (;;) {
+            std::string detail;
+            auto acquired = pool_->acquire(detail);
+            if (!acquired)
+                return acquired.error();
+            auto [conn, fresh] = std::move(*acquired);
+            if (conn->exec(sql))
+                return std::unique_ptr<transaction>(std::make_unique<pg_transaction>(pool_, std::move(conn), mode));
+            bool const lost = conn->lost();
+            auto const code = map_error(conn->last_error(), lost);
+            if (!lost)
+                (void)conn->exec("ROLLBACK");
+            bool const reusable = !lost && PQtransactionStatus(conn->handle()) == PQTRANS_IDLE;
+            pool_->release(reusable ? std::move(conn) : nullptr);
+            if (lost && !fresh)
+                continue;
+            return make_error_code(code);
+        }
+    }
+
+    int schema_version() const noexcept override { return version_; }
+
+    result<std::unique_ptr<change_watch>> watch_changes(std::function<void(change_kind)> on_change) override
+    {
+        return std::unique_ptr<change_watch>(
+            std::make_unique<pg_watch>(pool_->url(), pool_->options(), std::move(on_change)));
+    }
+
+private:
+    std::shared_ptr<pool> pool_;
+    int version_;
+};
+
+} // namespace
+
+} // namespace pg
+
+bool is_postgres_url(std::string_view url) noexcept
+{
+    return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+boost::system::result<std::unique_ptr<store>, open_error> open_postgres(std::string const& url,
+                                                                        postgres_options const& options)
+{
+    std::string const name = pg::describe(url);
+    int const target = options.target_schema_version.value_or(latest_schema_version);
+    if (target < 0 || target > latest_schema_version)
+        return open_error{make_error_code(errc::invalid_argument),
+                          name + ": target schema version " + std::to_string(target) + " is not between 0 and " +
+                              std::to_string(latest_schema_version)};
+    std::string why;
+    auto raw = pg::connect(url, options, why);
+    if (!raw)
+        return open_error{make_error_code(errc::unavailable), name + ": cannot connect: " + why};
+    auto first = std::make_unique<pg::connection>(std::move(raw));
+    auto migrated = pg::migrate(*first, target, name);
+    if (migrated.code != errc{})
+        return open_error{make_error_code(migrated.code), std::move(migrated.message)};
+
+    auto p = std::make_shared<pg::pool>(url, options);
+    p->adopt(std::move(first));
+    return std::unique_ptr<store>(std::make_unique<pg::pg_store>(std::move(p), migrated.version));
+}
+
+} // namespace ssogate::store
