@@ -1,7 +1,9 @@
 #include "detail/base64.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 namespace ssogate::saml::detail {
 namespace {
@@ -34,20 +36,41 @@ constexpr auto shifted12 = make_shifted(12);
 constexpr auto shifted6 = make_shifted(6);
 constexpr auto shifted0 = make_shifted(0);
 
+/// Writes the three bytes of the 24-bit quantum `q` at `o`. On little-endian machines as
+/// one 4-byte store: `out` keeps 3 bytes of slack past the largest result, and the
+/// fourth byte is overwritten by the next quantum or cut off by the final resize.
+inline void store3(char* o, std::uint32_t q) noexcept
+{
+    if constexpr (std::endian::native == std::endian::little) {
+        std::uint32_t const bytes = __builtin_bswap32(q << 8);
+        std::memcpy(o, &bytes, sizeof bytes);
+    } else {
+        o[0] = static_cast<char>((q >> 16) & 0xFF);
+        o[1] = static_cast<char>((q >> 8) & 0xFF);
+        o[2] = static_cast<char>(q & 0xFF);
+    }
+}
+
 constexpr bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-} // namespace
+/// Room base64 decoding needs at its output: the largest result plus the 3 bytes of slack
+/// store3 writes past it.
+constexpr std::size_t decode_room(std::size_t text_size) noexcept
+{
+    return text_size / 4 * 3 + 3;
+}
 
-std::optional<std::string> base64_decode(std::string_view text)
+/// Decodes `text` into `out_begin` (decode_room(text.size()) bytes); the decoded length, or
+/// nullopt when `text` is not valid base64.
+std::optional<std::size_t> decode(std::string_view text, char* const out_begin) noexcept
 {
     // Written into a buffer sized for the largest result (whitespace only shrinks it):
     // a push_back per byte cost more than the rest of verify_response's own checks
     // (issue 8 profile, bench/README.md).
-    std::string out(text.size() / 4 * 3 + 3, '\0');
-    char* o = out.data();
+    char* o = out_begin;
     std::uint32_t acc = 0;
     int bits = 0;
     std::size_t symbols = 0; // symbols (including padding) seen
@@ -64,9 +87,7 @@ std::optional<std::string> base64_decode(std::string_view text)
                     = shifted18[in[i]] | shifted12[in[i + 1]] | shifted6[in[i + 2]] | shifted0[in[i + 3]];
                 if (q & invalid_bit)
                     break;
-                o[0] = static_cast<char>((q >> 16) & 0xFF);
-                o[1] = static_cast<char>((q >> 8) & 0xFF);
-                o[2] = static_cast<char>(q & 0xFF);
+                store3(o, q);
                 o += 3;
                 i += 4;
             }
@@ -98,7 +119,6 @@ std::optional<std::string> base64_decode(std::string_view text)
             *o++ = static_cast<char>((acc >> bits) & 0xFF);
         }
     }
-    out.resize(static_cast<std::size_t>(o - out.data()));
     if (symbols % 4 != 0)
         return std::nullopt;
     // Padding must match the leftover bits, and those bits must be zero
@@ -107,7 +127,30 @@ std::optional<std::string> base64_decode(std::string_view text)
         return std::nullopt;
     if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
         return std::nullopt;
+    return static_cast<std::size_t>(o - out_begin);
+}
+
+} // namespace
+
+std::optional<std::string> base64_decode(std::string_view text)
+{
+    std::string out(decode_room(text.size()), '\0');
+    auto const n = decode(text, out.data());
+    if (!n)
+        return std::nullopt;
+    out.resize(*n);
     return out;
+}
+
+std::optional<std::string_view> base64_decode_into(std::string_view text, std::string& buffer)
+{
+    // Grown, never shrunk: a reused buffer is neither reallocated nor zero-filled again.
+    if (buffer.size() < decode_room(text.size()))
+        buffer.resize(decode_room(text.size()));
+    auto const n = decode(text, buffer.data());
+    if (!n)
+        return std::nullopt;
+    return std::string_view(buffer.data(), *n);
 }
 
 std::string base64_encode(std::string_view bytes)

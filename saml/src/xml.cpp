@@ -4,7 +4,6 @@
 #include <libxml/xmlerror.h>
 
 #include <climits>
-#include <cstring>
 #include <vector>
 
 namespace ssogate::saml::detail {
@@ -24,11 +23,6 @@ void on_doctype(void* user, xmlChar const*, xmlChar const*, xmlChar const*)
     if (auto* st = static_cast<parse_state*>(ctxt->_private))
         st->saw_dtd = true;
     xmlStopParser(ctxt);
-}
-
-bool xml_eq(xmlChar const* a, char const* b) noexcept
-{
-    return a != nullptr && std::strcmp(reinterpret_cast<char const*>(a), b) == 0;
 }
 
 // Registers one attribute as an ID; false if the value is already taken.
@@ -136,30 +130,6 @@ std::string serialize(xmlDoc* doc)
     if (!owned || size <= 0)
         return {};
     return std::string(reinterpret_cast<char const*>(mem), static_cast<std::size_t>(size));
-}
-
-bool is_element(xmlNode const* node, char const* ns_uri, char const* local) noexcept
-{
-    // The local name first: it is short and usually differs at its first byte, where
-    // namespace URIs share long prefixes (the structure scan asks this of every node).
-    return node != nullptr && node->type == XML_ELEMENT_NODE && node->ns != nullptr &&
-           xml_eq(node->name, local) && xml_eq(node->ns->href, ns_uri);
-}
-
-xmlNode* first_element(xmlNode* node) noexcept
-{
-    for (xmlNode* c = node->children; c != nullptr; c = c->next)
-        if (c->type == XML_ELEMENT_NODE)
-            return c;
-    return nullptr;
-}
-
-xmlNode* next_element(xmlNode* node) noexcept
-{
-    for (xmlNode* c = node->next; c != nullptr; c = c->next)
-        if (c->type == XML_ELEMENT_NODE)
-            return c;
-    return nullptr;
 }
 
 namespace {

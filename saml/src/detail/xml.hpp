@@ -54,13 +54,47 @@ outcome<void> check_and_register_subtree(xmlNode* root, std::size_t max_depth, s
 /// The serialised document (with an XML declaration, no reformatting).
 std::string serialize(xmlDoc* doc);
 
+/// True if the libxml2 string `a` is exactly `b` (false for null). Inline and byte by
+/// byte: the structure scan asks ~250 of these per response and most differ at the
+/// first byte, where a call to strcmp cost more than the comparison (issue 8 profile).
+inline bool xml_eq(xmlChar const* a, char const* b) noexcept
+{
+    if (a == nullptr)
+        return false;
+    for (auto const* p = reinterpret_cast<char const*>(a);; ++p, ++b) {
+        if (*p != *b)
+            return false;
+        if (*p == '\0')
+            return true;
+    }
+}
+
 /// True if `node` is an element named `local` in namespace `ns_uri`.
-bool is_element(xmlNode const* node, char const* ns_uri, char const* local) noexcept;
+inline bool is_element(xmlNode const* node, char const* ns_uri, char const* local) noexcept
+{
+    // The local name first: it is short and usually differs at its first byte, where
+    // namespace URIs share long prefixes (the structure scan asks this of every node).
+    return node != nullptr && node->type == XML_ELEMENT_NODE && node->ns != nullptr && xml_eq(node->name, local) &&
+           xml_eq(node->ns->href, ns_uri);
+}
 
 /// First element child of `node` (or null).
-xmlNode* first_element(xmlNode* node) noexcept;
+inline xmlNode* first_element(xmlNode* node) noexcept
+{
+    for (xmlNode* c = node->children; c != nullptr; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+    return nullptr;
+}
+
 /// Next element sibling of `node` (or null).
-xmlNode* next_element(xmlNode* node) noexcept;
+inline xmlNode* next_element(xmlNode* node) noexcept
+{
+    for (xmlNode* c = node->next; c != nullptr; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+    return nullptr;
+}
 
 /// Value of the non-namespaced attribute `name` (nullopt if absent).
 std::optional<std::string> attribute(xmlNode* node, char const* name);
