@@ -266,6 +266,8 @@ private:
         auto c = connect(url_, options_, why);
         if (!c)
             return nullptr;
+        // The server's "terminating connection" notices are expected here: no stderr.
+        PQsetNoticeProcessor(c.get(), [](void*, char const*) {}, nullptr);
         std::string const sql = std::string("LISTEN ") + audit_channel + "; LISTEN " + connections_channel;
         result_ptr r(PQexec(c.get(), sql.c_str()));
         if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK)

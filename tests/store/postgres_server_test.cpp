@@ -8,7 +8,7 @@
 
 using ssogate::test::postgres_server;
 
-TEST_CASE("postgres_server gives each caller a fresh database that accepts SQL", "[postgres][fixture]")
+TEST_CASE("postgres_server gives each caller a fresh database that accepts SQL", "[fixture]")
 {
     auto& server = postgres_server::shared();
     REQUIRE(server.running());
@@ -20,7 +20,7 @@ TEST_CASE("postgres_server gives each caller a fresh database that accepts SQL",
     REQUIRE_FALSE(postgres_server::try_exec(b, "SELECT x FROM t").empty());   // isolated
 }
 
-TEST_CASE("postgres_server survives a stop and start with its data", "[postgres][fixture]")
+TEST_CASE("postgres_server survives a stop and start with its data", "[fixture]")
 {
     auto& server = postgres_server::shared();
     auto const db = server.create_database();
@@ -32,7 +32,7 @@ TEST_CASE("postgres_server survives a stop and start with its data", "[postgres]
     REQUIRE(postgres_server::query_value(db, "SELECT x FROM t") == "7");
 }
 
-TEST_CASE("a postgres_server removes its directory when destroyed", "[postgres][fixture]")
+TEST_CASE("a postgres_server removes its directory when destroyed", "[fixture]")
 {
     std::filesystem::path dir;
     {
