@@ -376,6 +376,11 @@ private:
 
 } // namespace pg
 
+std::string describe_postgres_url(std::string const& url)
+{
+    return pg::describe(url);
+}
+
 bool is_postgres_url(std::string_view url) noexcept
 {
     return url.starts_with("postgresql://") || url.starts_with("postgres://");

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ssogate::store {
 
@@ -48,5 +49,9 @@ struct postgres_options {
 
 /// True when `url` names a PostgreSQL database (`postgresql://`, `postgres://`).
 [[nodiscard]] bool is_postgres_url(std::string_view url) noexcept;
+
+/// "PostgreSQL database <name> on <host>[:<port>]" for logs and messages: the URL
+/// without its user and password.
+[[nodiscard]] std::string describe_postgres_url(std::string const& url);
 
 } // namespace ssogate::store
