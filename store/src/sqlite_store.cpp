@@ -52,6 +52,12 @@ std::unique_ptr<connection> open_connection(std::string const& path, sqlite_opti
     if (int prc = c->exec(options.sync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         prc != SQLITE_OK)
         return fail(errc::open_failed, "cannot configure the store database: " + c->message());
+    // Page cache, memory map, temporary storage (sqlite_options; issue 8 "scale").
+    std::string const tuning = "PRAGMA cache_size = -" + std::to_string(options.cache_size_kib) +
+                               "; PRAGMA mmap_size = " + std::to_string(std::max<std::int64_t>(options.mmap_size, 0)) +
+                               "; PRAGMA temp_store = " + (options.temp_store_memory ? "MEMORY" : "DEFAULT");
+    if (int prc = c->exec(tuning.c_str()); prc != SQLITE_OK)
+        return fail(errc::open_failed, "cannot configure the store database: " + c->message());
 
     // WAL: readers see a committed snapshot and never wait for the writer.
     // Switching a new file to WAL needs an exclusive lock and SQLite reports

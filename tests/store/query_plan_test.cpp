@@ -7,6 +7,7 @@
 #include <ssogate/store/owner.hpp>
 #include <ssogate/store/scim.hpp>
 #include <ssogate/store/store.hpp>
+#include <ssogate/store/token.hpp>
 
 #include "support/store_fixture.hpp"
 
@@ -170,6 +171,13 @@ struct populated_store {
             r.created_at = r.updated_at = t0;
             REQUIRE(tx->scim().create_user(r).has_value());
         }
+        // The bearer tokens that authenticate the SCIM and admin (audit tail) requests.
+        REQUIRE(tx->tokens()
+                    .create({"scim-1", store::token_kind::scim, "okta scim", "okta", t0, std::nullopt}, "scim-secret")
+                    .has_value());
+        REQUIRE(tx->tokens()
+                    .create({"admin-1", store::token_kind::admin, "ops", "", t0, std::nullopt}, "admin-secret")
+                    .has_value());
         REQUIRE(tx->teams().create({"t1", "Engineering", store::owner_jit("okta"), t0, t0}).has_value());
         REQUIRE(tx->teams().add_member({"u1", "t1", store::owner_jit("okta"), t0, std::nullopt}).has_value());
         for (int i = 0; i < 50; ++i) {
@@ -281,16 +289,21 @@ TEST_CASE("listing every team is a table scan, which is why sign-in looks teams 
     CHECK_THAT(scans[0], Catch::Contains("SCAN teams"));
 }
 
-TEST_CASE("a SCIM userName eq or externalId lookup uses an index", "[store][query_plan]")
+TEST_CASE("a SCIM userName eq or externalId lookup, with its token check, uses an index", "[store][query_plan]")
 {
     populated_store s;
     auto const statements = statements_of([&] {
         auto tx = s.db.begin(store::access::read);
+        // Every SCIM request: the bearer token by its hash, then (scim_support) by id.
+        REQUIRE(tx->tokens().find_active("scim-secret").value().has_value());
+        REQUIRE(tx->tokens().find("scim-1").value().has_value());
         // The SCIM views (filter userName eq / externalId eq, GET /Users/{id}; the
         // first sign-in's SCIM match uses the first two) ...
         REQUIRE(tx->scim().find_user_by_user_name("okta", "USER3@example.com").value().has_value());
         REQUIRE(tx->scim().find_users_by_external_id("okta", "ext-3").value().size() == 1);
         REQUIRE(tx->scim().find_user("okta", "u3").value().has_value());
+        // ... the user row each SCIM result renders (active) ...
+        REQUIRE(tx->users().find("u3").value().has_value());
         // ... and the generic attribute lookup.
         auto found = tx->users().find_by_attribute("userName", "USER3@example.com");
         REQUIRE(found.has_value());
@@ -302,14 +315,18 @@ TEST_CASE("a SCIM userName eq or externalId lookup uses an index", "[store][quer
     CHECK(scans.empty());
 }
 
-TEST_CASE("the audit tail's after= page uses the sequence index, with and without filters", "[store][query_plan]")
+TEST_CASE("the audit tail's after= page and its token check use an index, with and without filters",
+          "[store][query_plan]")
 {
     populated_store s;
     auto const statements = statements_of([&] {
         auto tx = s.db.begin(store::access::read);
+        // GET /admin/v1/audit?after=: the admin token by its hash, then the page.
+        REQUIRE(tx->tokens().find_active("admin-secret").value().has_value());
         REQUIRE(tx->audit().after(10, 100, {}).value().size() == 40);
         REQUIRE(tx->audit().after(0, 100, {"jit.user.created", ""}).value().size() == 25);
         REQUIRE(tx->audit().after(0, 100, {"", "okta"}).value().size() == 50);
+        REQUIRE(tx->audit().after(0, 100, {"sso.login.succeeded", "okta"}).value().size() == 25);
         REQUIRE(tx->audit().last_seq().value() == 50);
     });
     REQUIRE(!statements.empty());

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -29,6 +30,20 @@ struct sqlite_options {
     /// fsync the WAL at every commit (PRAGMA synchronous=FULL): no acknowledged write
     /// is lost on power failure. Off: synchronous=NORMAL, still never corrupt.
     bool sync_every_commit = true;
+    /// Page cache of each connection in KiB (PRAGMA cache_size = -N; SQLite's own
+    /// default is 2000). Memory is taken only as pages are read, up to this bound per
+    /// pooled connection; with the memory map below it mostly holds pages being written.
+    std::size_t cache_size_kib = 16 * 1024;
+    /// Bytes of the database file each connection reads through a shared memory map
+    /// (PRAGMA mmap_size; 0 = read() into the page cache only). Mapped pages live once
+    /// in the OS page cache for every connection, so a large store is read without a
+    /// system call per page (bench/README.md "scale"). SQLite caps it at
+    /// SQLITE_MAX_MMAP_SIZE (2 GiB in the usual builds). An I/O error on a mapped page
+    /// is a SIGBUS instead of an error code: set 0 for stores on unreliable storage.
+    std::int64_t mmap_size = std::int64_t{1} << 30;
+    /// Temporary b-trees (ORDER BY without an index, large IN lists) in memory
+    /// (PRAGMA temp_store = MEMORY) instead of temporary files.
+    bool temp_store_memory = true;
     /// Stop migrating at this version instead of latest_schema_version (upgrade tests
     /// and tooling). A store opened below the latest version cannot serve repositories.
     std::optional<int> target_schema_version;
