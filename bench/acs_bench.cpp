@@ -1,5 +1,6 @@
 // acs_bench — end-to-end ACS sign-ins per second over HTTPS keep-alive (issue 4,
-// "Benchmark"). Run by hand: build/bench/acs_bench [sign-ins-per-level]
+// "Benchmark"; issue 8). Run by hand:
+//   build/bench/acs_bench [sign-ins-per-level] [--levels 1,8,64,256] [--open-loop 0.8]
 //
 // What it does:
 //  1. Writes a config into a fresh temporary directory: listen 127.0.0.1:0, a SQLite
@@ -19,6 +20,11 @@
 //  4. Prints sign-ins/s, p50/p99/max latency (client side), failures, the server's
 //     peak RSS (VmHWM of the child), and, in the same run, the single-thread
 //     saml::verify_response rate on the same responses, with the ratio acs / verify.
+//  5. Open loop (issue 8, "p99 at 80% of the peak rate"): 256 keep-alive clients, the
+//     requests scheduled at a fixed rate (the given fraction of the best closed-loop
+//     rate of this run); each latency is measured from the request's *scheduled* time,
+//     so a server that falls behind is charged for the queue (no coordinated omission).
+//     Prints the rate reached, p50/p99/max, and the server's RSS with 256 clients.
 //
 // The client runs on one thread in this process (Asio + Beast SSL, C++20 coroutines)
 // and shares the machine's cores with the server: on a 2-core machine the numbers are
@@ -34,6 +40,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -53,6 +60,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <random>
@@ -137,7 +145,11 @@ std::string trim(std::string s)
 /// The child `ssogate serve`: started with a config, killed on destruction.
 class server_process {
 public:
-    server_process(fs::path const& binary, fs::path const& dir)
+    /// `callgrind_out`: run the server under valgrind --tool=callgrind with
+    /// instrumentation off until instrument_on(). `no_group_commit`: one transaction
+    /// per sign-in (SSOGATE_BENCH_NO_GROUP_COMMIT, the behaviour before issue 8).
+    server_process(fs::path const& binary, fs::path const& dir, std::string const& callgrind_out = {},
+                   bool no_group_commit = false)
     {
         int out[2];
         if (::pipe(out) != 0)
@@ -153,6 +165,15 @@ public:
             ::close(out[1]);
             if (::chdir(dir.c_str()) != 0)
                 ::_exit(127);
+            if (no_group_commit)
+                ::setenv("SSOGATE_BENCH_NO_GROUP_COMMIT", "1", 1);
+            if (!callgrind_out.empty()) {
+                std::string const out_file = "--callgrind-out-file=" + callgrind_out;
+                ::execlp("valgrind", "valgrind", "--tool=callgrind", "--instr-atstart=no", out_file.c_str(),
+                         binary.c_str(), "--config", (dir / "ssogate.toml").c_str(), "serve",
+                         static_cast<char*>(nullptr));
+                ::_exit(127);
+            }
             ::execl(binary.c_str(), binary.c_str(), "--config", (dir / "ssogate.toml").c_str(), "serve",
                     static_cast<char*>(nullptr));
             ::_exit(127);
@@ -187,6 +208,15 @@ public:
             if (at != std::string::npos && text.find('\n', at) != std::string::npos)
                 return static_cast<std::uint16_t>(std::stoi(text.substr(at + 26)));
         }
+    }
+
+    /// Turns callgrind's instrumentation on (after start-up: key generation and
+    /// migrations are not part of a sign-in).
+    void instrument_on() const
+    {
+        std::string const cmd = "callgrind_control -i on " + std::to_string(pid_) + " >/dev/null";
+        if (std::system(cmd.c_str()) != 0)
+            throw std::runtime_error("callgrind_control failed");
     }
 
     /// "VmHWM" or "VmRSS" of the child, in kB.
@@ -227,14 +257,28 @@ net::awaitable<void> connect_client(tls_stream& s, std::uint16_t port, std::atom
         ++failures;
 }
 
+/// Open loop: request i is due at start + i × interval; latency counts from then.
+struct schedule {
+    clock_type::time_point start;
+    std::chrono::nanoseconds interval{0};
+};
+
 net::awaitable<void> run_client(tls_stream& s, std::vector<std::string> const& bodies, std::atomic<std::size_t>& next,
-                                level_result& result, std::vector<double>& latencies)
+                                level_result& result, std::vector<double>& latencies,
+                                std::optional<schedule> sched = std::nullopt)
 {
     beast::flat_buffer buffer;
+    net::steady_timer timer(s.get_executor());
     for (;;) {
         auto const i = next.fetch_add(1);
         if (i >= bodies.size())
             co_return;
+        std::optional<clock_type::time_point> due;
+        if (sched) {
+            due = sched->start + sched->interval * static_cast<long long>(i);
+            timer.expires_at(*due);
+            (void)co_await timer.async_wait(use_tuple);
+        }
         http::request<http::string_body> req{http::verb::post, std::string("/sso/acs/") + connection_id, 11};
         req.set(http::field::host, "127.0.0.1");
         req.set(http::field::content_type, "application/x-www-form-urlencoded");
@@ -242,7 +286,7 @@ net::awaitable<void> run_client(tls_stream& s, std::vector<std::string> const& b
         req.keep_alive(true);
         req.body() = bodies[i];
         req.prepare_payload();
-        auto const start = clock_type::now();
+        auto const start = due ? std::min(*due, clock_type::now()) : clock_type::now();
         auto [wec, wn] = co_await http::async_write(s, req, use_tuple);
         (void)wn;
         http::response<http::string_body> res;
@@ -266,7 +310,11 @@ net::awaitable<void> run_client(tls_stream& s, std::vector<std::string> const& b
     }
 }
 
-level_result run_level(std::uint16_t port, int clients, std::vector<std::string> const& bodies)
+/// `rate` > 0: open loop at that many requests per second. `with_clients_open`, when
+/// set, is called after the last response with every client still connected (the
+/// server's RSS at that many keep-alive clients).
+level_result run_level(std::uint16_t port, int clients, std::vector<std::string> const& bodies, double rate = 0,
+                       std::function<void()> const& with_clients_open = {})
 {
     net::io_context ioc(1);
     ssl::context tls(ssl::context::tls_client);
@@ -286,13 +334,18 @@ level_result run_level(std::uint16_t port, int clients, std::vector<std::string>
     std::vector<std::vector<double>> per_client(static_cast<std::size_t>(clients));
     std::atomic<std::size_t> next{0};
     ioc.restart();
+    auto const start = clock_type::now();
+    std::optional<schedule> sched;
+    if (rate > 0)
+        sched = schedule{start, std::chrono::nanoseconds(static_cast<long long>(1e9 / rate))};
     for (int c = 0; c < clients; ++c)
         net::co_spawn(ioc, run_client(*streams[static_cast<std::size_t>(c)], bodies, next, result,
-                                      per_client[static_cast<std::size_t>(c)]),
+                                      per_client[static_cast<std::size_t>(c)], sched),
                       net::detached);
-    auto const start = clock_type::now();
     ioc.run();
     result.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    if (with_clients_open)
+        with_clients_open();
     for (auto& v : per_client)
         result.latencies_ms.insert(result.latencies_ms.end(), v.begin(), v.end());
     std::sort(result.latencies_ms.begin(), result.latencies_ms.end());
@@ -315,7 +368,32 @@ double percentile(std::vector<double> const& sorted, double p)
 
 int main(int argc, char** argv)
 {
-    std::size_t const per_level = argc > 1 ? static_cast<std::size_t>(std::atol(argv[1])) : 2000;
+    std::size_t per_level = 2000;
+    std::vector<int> levels{1, 8, 64, 256};
+    double open_loop_fraction = 0.8; // 0: no open-loop phase
+    std::string callgrind_out;      // --callgrind FILE: profile the server (valgrind)
+    bool no_group_commit = false;   // --no-group-commit: the write path before issue 8
+    for (int i = 1; i < argc; ++i) {
+        std::string const arg = argv[i];
+        if (arg == "--levels" && i + 1 < argc) {
+            levels.clear();
+            std::stringstream list(argv[++i]);
+            for (std::string item; std::getline(list, item, ',');)
+                levels.push_back(std::stoi(item));
+        } else if (arg == "--open-loop" && i + 1 < argc) {
+            open_loop_fraction = std::atof(argv[++i]);
+        } else if (arg == "--callgrind" && i + 1 < argc) {
+            callgrind_out = fs::absolute(argv[++i]).string();
+        } else if (arg == "--no-group-commit") {
+            no_group_commit = true;
+        } else if (!arg.empty() && arg[0] != '-') {
+            per_level = static_cast<std::size_t>(std::atol(arg.c_str()));
+        } else {
+            std::fprintf(stderr, "usage: acs_bench [sign-ins-per-level] [--levels 1,8,64,256] [--open-loop 0.8] "
+                                 "[--no-group-commit] [--callgrind FILE]\n");
+            return 2;
+        }
+    }
     saml::library_guard guard;
 
     auto const dir = fs::temp_directory_path() / ("ssogate-acs-bench-" + std::to_string(::getpid()));
@@ -340,9 +418,11 @@ int main(int argc, char** argv)
 
     fs::path const binary = fs::path(SSOGATE_BINARY_DIR) / "ssogate";
     std::optional<server_process> child;
-    child.emplace(binary, dir);
+    child.emplace(binary, dir, callgrind_out, no_group_commit);
     auto& server = *child;
     auto const port = server.wait_for_port();
+    if (!callgrind_out.empty())
+        server.instrument_on();
 
 #ifdef NDEBUG
     char const* build = "optimised (NDEBUG)";
@@ -352,8 +432,9 @@ int main(int argc, char** argv)
     std::printf("CPU: %s, %u hardware threads, build: %s (%s)\n",
                 trim(first_line_with("/proc/cpuinfo", "model name")).c_str(), std::thread::hardware_concurrency(),
                 build, SSOGATE_BUILD_TYPE);
-    std::printf("server: %s serve on 127.0.0.1:%u (worker threads: one per core), store %s\n", binary.c_str(),
-                static_cast<unsigned>(port), (dir / "ssogate.db").c_str());
+    std::printf("server: %s serve on 127.0.0.1:%u (worker threads: one per core), store %s, %s\n", binary.c_str(),
+                static_cast<unsigned>(port), (dir / "ssogate.db").c_str(),
+                no_group_commit ? "one transaction per sign-in (--no-group-commit)" : "group commit");
     std::printf("client: 1 thread in this process, TLS keep-alive, one connection per virtual client\n");
     std::printf("each sign-in: unique IdP-initiated response (Response + Assertion signed, RSA-2048/SHA-256), "
                 "users cycle over 1000 emails\n\n");
@@ -363,8 +444,8 @@ int main(int argc, char** argv)
     std::string sample_form_value;
     dev_idp::response_input sample_template;
     std::vector<std::pair<int, level_result>> results;
-    for (int const clients : {1, 8, 64, 256}) {
-        // Sign this level's responses before the clock starts (5-minute validity).
+    // Each phase signs its responses before the clock starts (5-minute validity).
+    auto sign_level = [&] {
         std::vector<dev_idp::response_input> inputs;
         for (std::size_t i = 0; i < per_level; ++i, ++user) {
             dev_idp::response_input in;
@@ -402,7 +483,10 @@ int main(int argc, char** argv)
             throw std::runtime_error("signing a response failed");
         if (sample_template.assertion_id.empty())
             sample_template = inputs.front();
-
+        return bodies;
+    };
+    for (int const clients : levels) {
+        auto const bodies = sign_level();
         auto r = run_level(port, clients, bodies);
         std::printf("concurrency %3d: %6zu sign-ins in %6.2f s = %7.0f /s   p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms"
                     "  failed %zu  server VmHWM %ld MB\n",
@@ -413,6 +497,27 @@ int main(int argc, char** argv)
             std::printf("  first failure: %s\n", r.first_failure.c_str());
         std::fflush(stdout);
         results.emplace_back(clients, std::move(r));
+    }
+
+    // Open loop at a fraction of the best closed-loop rate, 256 keep-alive clients.
+    if (open_loop_fraction > 0 && !results.empty()) {
+        double peak = 0;
+        for (auto const& [clients, r] : results)
+            peak = std::max(peak, static_cast<double>(r.ok) / r.seconds);
+        double const rate = open_loop_fraction * peak;
+        auto const bodies = sign_level();
+        long rss_open_kb = -1;
+        auto r = run_level(port, 256, bodies, rate, [&] { rss_open_kb = server.status_kb("VmRSS"); });
+        std::printf("open loop %.0f%% of peak (%.0f /s scheduled), 256 clients: %zu sign-ins in %.2f s = %.0f /s   "
+                    "p50 %.2f ms  p99 %.2f ms  max %.2f ms  failed %zu  server VmRSS with 256 clients %ld MB, "
+                    "VmHWM %ld MB\n",
+                    100 * open_loop_fraction, rate, r.ok, r.seconds, static_cast<double>(r.ok) / r.seconds,
+                    percentile(r.latencies_ms, 0.50), percentile(r.latencies_ms, 0.99),
+                    r.latencies_ms.empty() ? 0.0 : r.latencies_ms.back(), r.failed, rss_open_kb / 1024,
+                    server.status_kb("VmHWM") / 1024);
+        if (!r.first_failure.empty())
+            std::printf("  first failure: %s\n", r.first_failure.c_str());
+        std::fflush(stdout);
     }
 
     // The same run: saml::verify_response alone, single thread, on one of these responses.

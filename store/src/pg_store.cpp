@@ -190,6 +190,18 @@ public:
         return {};
     }
 
+    // Named savepoints (transaction.hpp; added by the acs engineer for the group commit,
+    // the same SQL as SQLite). A failed savepoint command aborts the transaction on the
+    // server, so ctx_.command marks it broken.
+    result<void> savepoint(std::string_view name) override { return savepoint_sql("SAVEPOINT ", name); }
+    result<void> release_savepoint(std::string_view name) override { return savepoint_sql("RELEASE SAVEPOINT ", name); }
+    result<void> rollback_to_savepoint(std::string_view name) override
+    {
+        if (auto r = savepoint_sql("ROLLBACK TO SAVEPOINT ", name); !r)
+            return r;
+        return savepoint_sql("RELEASE SAVEPOINT ", name);
+    }
+
     access mode() const noexcept override { return ctx_.mode(); }
     std::string last_error_detail() const override { return ctx_.last_error(); }
 
@@ -206,6 +218,22 @@ public:
     admin_session_repository& admin_sessions() override { return admin_sessions_; }
 
 private:
+    /// Runs `verb` + `name` after checking that `name` is a plain identifier (it is
+    /// spliced into the SQL) and that the transaction is a write transaction.
+    result<void> savepoint_sql(std::string_view verb, std::string_view name)
+    {
+        if (ctx_.mode() == access::read && !ctx_.closed())
+            return ctx_.fail(errc::read_only_transaction, "savepoint in a read transaction");
+        bool valid = !name.empty() && !(name.front() >= '0' && name.front() <= '9');
+        for (char const ch : name)
+            valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
+        if (!valid)
+            return ctx_.fail(errc::invalid_argument, "a savepoint name must be a plain identifier");
+        std::string sql(verb);
+        sql += name;
+        return ctx_.command(sql.c_str());
+    }
+
     std::shared_ptr<pool> pool_;
     std::unique_ptr<connection> conn_;
     txn_context ctx_;

@@ -182,6 +182,16 @@ public:
         return {};
     }
 
+    // Named savepoints (transaction.hpp; the group commit's one per job).
+    result<void> savepoint(std::string_view name) override { return savepoint_sql("SAVEPOINT ", name); }
+    result<void> release_savepoint(std::string_view name) override { return savepoint_sql("RELEASE SAVEPOINT ", name); }
+    result<void> rollback_to_savepoint(std::string_view name) override
+    {
+        if (auto r = savepoint_sql("ROLLBACK TO SAVEPOINT ", name); !r)
+            return r;
+        return savepoint_sql("RELEASE SAVEPOINT ", name);
+    }
+
     access mode() const noexcept override { return ctx_.mode(); }
     std::string last_error_detail() const override { return ctx_.last_error(); }
 
@@ -198,6 +208,26 @@ public:
     admin_session_repository& admin_sessions() override { return admin_sessions_; }
 
 private:
+    /// Runs `verb` + `name` after checking that `name` is a plain identifier (it is
+    /// spliced into the SQL) and that the transaction is an open write transaction.
+    result<void> savepoint_sql(std::string_view verb, std::string_view name)
+    {
+        if (ctx_.closed())
+            return ctx_.fail(errc::transaction_closed, "the transaction is closed");
+        if (ctx_.mode() == access::read)
+            return ctx_.fail(errc::read_only_transaction, "savepoint in a read transaction");
+        bool valid = !name.empty() && !(name.front() >= '0' && name.front() <= '9');
+        for (char const ch : name)
+            valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
+        if (!valid)
+            return ctx_.fail(errc::invalid_argument, "a savepoint name must be a plain identifier");
+        std::string sql(verb);
+        sql += name;
+        if (int rc = conn_->exec(sql.c_str()); rc != SQLITE_OK)
+            return ctx_.fail(rc);
+        return {};
+    }
+
     std::shared_ptr<pool> pool_;
     std::unique_ptr<connection> conn_;
     txn_context ctx_;

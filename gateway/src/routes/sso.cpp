@@ -10,6 +10,7 @@
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/provisioning.hpp>
 #include <ssogate/gateway/routes.hpp>
+#include <ssogate/gateway/write_batcher.hpp>
 #include <ssogate/jit/plan_json.hpp>
 #include <ssogate/jit/planner.hpp>
 #include <ssogate/saml/authn_request.hpp>
@@ -18,6 +19,7 @@
 #include <ssogate/store/owner.hpp>
 
 #include "provisioning/scim_match.hpp"
+#include "routes/acs_write.hpp"
 #include "routes/sso_support.hpp"
 
 #include <boost/json.hpp>
@@ -210,12 +212,9 @@ http_response redirect(int status, std::string location)
 // ---------------------------------------------------------------------------------
 // Denials
 
-struct denial_info {
-    std::string reason;        ///< precise reason code (audit result.reason, log)
-    std::string detail;        ///< for the log and the audit event; never the browser
-    std::string email;         ///< when known
-    std::string user_id;       ///< when known
-};
+/// reason (precise code: audit result.reason, log), detail (log and audit event, never
+/// the browser), email and user_id when known (acs_write.hpp).
+using denial_info = acs_refusal;
 
 /// The sentence the browser sees for a reason code.
 std::string human_reason(std::string_view reason, sso_connection const& conn)
@@ -246,9 +245,11 @@ std::string human_reason(std::string_view reason, sso_connection const& conn)
     return "Sign-in failed.";
 }
 
-/// Logs, audits (in `tx` when given, else in a fresh transaction) and renders a denial.
+/// Logs, audits (in `tx` when given, else in a fresh transaction; not at all when
+/// `audited`: the ACS's write job wrote the event already) and renders a denial.
 http_response deny(app_context const& ctx, http_request const& req, sso_connection const& conn,
-                   std::string const& trace_id, denial_info const& d, store::transaction* tx = nullptr)
+                   std::string const& trace_id, denial_info const& d, store::transaction* tx = nullptr,
+                   bool audited = false)
 {
     auto const now = ctx.clock();
     ctx.metrics->count_signin(conn.id, signin_outcome::denied, d.reason);
@@ -256,29 +257,20 @@ http_response deny(app_context const& ctx, http_request const& req, sso_connecti
                                       {"reason", d.reason},
                                       {"detail", d.detail},
                                       {"trace_id", trace_id}});
-    store::audit_event ev;
-    ev.id = random_hex(ctx, 16);
-    ev.time = now;
-    ev.action = "sso.login.denied";
-    ev.actor_type = "user";
-    ev.actor_id = d.user_id;
-    ev.target = d.email;
-    ev.connection_id = conn.id;
-    ev.source_ip = req.remote_address;
-    ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
-    ev.result_status = "failure";
-    ev.result_reason = d.reason;
-    ev.changes_json = boost::json::serialize(boost::json::object{{"detail", d.detail}, {"email", d.email}});
-    ev.trace_id = trace_id;
+    auto const ev = login_denied_event(conn.id, req.remote_address,
+                                       std::string(req.headers.get("User-Agent").value_or("")), trace_id, d, now,
+                                       random_hex(ctx, 16));
 
     auto write = [&](store::transaction& t) { return t.audit().append(ev).has_value() && t.commit().has_value(); };
     bool written = false;
-    if (tx) {
+    if (audited) {
+        written = true; // committed with the sign-in's batch, which woke the tailers
+    } else if (tx) {
         written = write(*tx);
     } else if (auto began = ctx.store.begin(store::access::write)) {
         written = write(**began);
     }
-    if (written)
+    if (written && !audited)
         process_audit_notifier().notify(); // wake live tailers (SSE) now, not at their next poll
     else
         ctx.log.error("sso.login.denied: audit event not written", {{"trace_id", trace_id}});
@@ -320,11 +312,6 @@ boost::json::object assertion_summary(saml::verified_assertion const& a)
 bool looks_like_request_id(std::string_view s) noexcept
 {
     return s.size() == 33 && s.front() == '_' && is_hex(s.substr(1), 32);
-}
-
-std::string reason_of(jit::errc e)
-{
-    return std::string(jit::to_reason_code(e));
 }
 
 } // namespace
@@ -482,12 +469,14 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
     auto const conn = ctx.connections.find(params.get("connection"));
     if (!conn)
         return unknown_connection_page();
-    // ssogate_acs_duration_seconds: observed when this handler returns, whatever the outcome.
+    // ssogate_acs_duration_seconds: observed when the answer is built, whatever the outcome
+    // (when this handler returns, or when the finisher of a group-committed sign-in has run).
     struct acs_timer {
         metrics_registry& m;
         std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
         ~acs_timer() { m.observe_acs(std::chrono::steady_clock::now() - start); }
-    } const timer{*ctx.metrics};
+    };
+    auto const timer = std::make_shared<acs_timer>(*ctx.metrics);
     auto const now = ctx.clock();
     std::string const trace_id = random_hex(ctx, 16);
 
@@ -515,173 +504,67 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
         return deny(ctx, req, *conn, trace_id,
                     {"assertion_not_encrypted", "want_encrypted_assertions is on and the assertion was plain", {}, {}});
 
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return deny(ctx, req, *conn, trace_id, {"store_unavailable", began.error().message(), {}, {}});
-    auto& tx = **began;
-    auto store_failure = [&](std::string what) {
-        std::string detail = what + ": " + tx.last_error_detail();
-        return deny(ctx, req, *conn, trace_id, {"store_error", detail, {}, {}});
+    // Everything that needs no store is done, on this worker thread and under no lock.
+    // The writes (acs_write.hpp) go to the write_batcher when there is one: one
+    // transaction and one fsync for many sign-ins, each answered after that commit
+    // (group commit, issue 8); otherwise to a transaction of their own.
+    auto in = std::make_shared<acs_signin>();
+    in->conn = conn;
+    in->assertion = std::move(*verified);
+    in->trace_id = trace_id;
+    in->relay_state = relay_state;
+    in->solicited = solicited;
+    if (auto flow = cookie_value(req, flow_cookie))
+        in->flow = std::move(*flow);
+    in->source_ip = req.remote_address;
+    in->user_agent = std::string(req.headers.get("User-Agent").value_or(""));
+    in->now = now;
+    in->assertion_json = boost::json::serialize(assertion_summary(in->assertion));
+    in->session_secret = random_hex(ctx, 32);
+    auto out = std::make_shared<acs_result>();
+
+    // The answer, once the writes are committed (or not): deny() needs only these of the request.
+    http_request origin;
+    origin.remote_address = in->source_ip;
+    origin.headers.set("User-Agent", in->user_agent);
+    auto finish = [&ctx, in, out, origin = std::move(origin), timer](store::result<void> const& written) {
+        auto const& c = *in->conn;
+        if (!written) // nothing of this sign-in was written: refuse, audited in a fresh transaction
+            return deny(ctx, origin, c, in->trace_id,
+                        {"store_error", "write the sign-in: " + written.error().message(), {}, {}});
+        if (out->refused)
+            return deny(ctx, origin, c, in->trace_id, *out->refused, nullptr, out->refusal_audited);
+        ctx.metrics->count_signin(c.id, signin_outcome::succeeded, "ok");
+        ctx.log.info("sso.login.succeeded", {{"connection", c.id}, {"user_id", out->user_id}, {"trace_id", in->trace_id}});
+        auto res = redirect(303, out->return_to);
+        res.headers.add("Set-Cookie", cookie_header(session_cookie, in->session_secret, "Lax", std::nullopt));
+        return res;
     };
 
-    // The pending request: bound to this browser, single use.
-    std::string return_to = "/";
-    if (solicited) {
-        auto flow = cookie_value(req, flow_cookie);
-        if (!flow || flow->empty())
-            return deny(ctx, req, *conn, trace_id,
-                        {"flow_cookie_missing", "the browser sent no flow cookie with a solicited response", {}, {}},
-                        &tx);
-        auto consumed = tx.requests().consume(relay_state, conn->id, *flow, now);
-        if (!consumed)
-            return store_failure("consume pending request");
-        switch (consumed->status) {
-        case store::consume_status::consumed: break;
-        case store::consume_status::unknown:
-            return deny(ctx, req, *conn, trace_id, {"request_unknown", "no pending request " + relay_state, {}, {}},
-                        &tx);
-        case store::consume_status::other_connection:
-            return deny(ctx, req, *conn, trace_id,
-                        {"request_other_connection", "request " + relay_state + " was issued for another connection",
-                         {}, {}},
-                        &tx);
-        case store::consume_status::other_browser:
-            return deny(ctx, req, *conn, trace_id,
-                        {"request_other_browser", "request " + relay_state + " is bound to another browser", {}, {}},
-                        &tx);
-        case store::consume_status::expired:
-            return deny(ctx, req, *conn, trace_id, {"request_expired", "request " + relay_state + " expired", {}, {}},
-                        &tx);
-        }
-        if (consumed->request)
-            return_to = consumed->request->return_to;
-    } else if (auto r = validate_return_to(relay_state, conn->allowed_return_origins, ctx.cfg.server.public_url)) {
-        return_to = *r;
+    if (ctx.batcher) {
+        auto pending = std::make_shared<pending_response>();
+        ctx.batcher->submit([&ctx, in, out](store::transaction& tx) { return write_signin(ctx, tx, *in, *out); },
+                            [pending, finish = std::move(finish)](store::result<void> written) mutable {
+                                pending->complete([finish = std::move(finish), written = std::move(written)] {
+                                    return finish(written);
+                                });
+                            });
+        http_response res;
+        res.pending = std::move(pending);
+        return res;
     }
-    // Stored return_to values were validated when stored; check again (fail closed).
-    if (auto r = validate_return_to(return_to, conn->allowed_return_origins, ctx.cfg.server.public_url))
-        return_to = *r;
-    else
-        return_to = "/";
-
-    // Replay cache: the assertion ID is consumed until NotOnOrAfter + skew.
-    if (auto r = tx.replay().consume(conn->id, a.assertion_id, a.not_on_or_after + conn->sp.clock_skew); !r) {
-        if (r.error() == store::errc::replayed)
-            return deny(ctx, req, *conn, trace_id, {"replayed", "assertion " + a.assertion_id + " was seen before", {}, {}},
-                        &tx);
-        return store_failure("replay cache");
-    }
-
-    // The runtime JIT switch lives in the store row.
-    auto row = tx.connections().find(conn->id);
-    if (!row)
-        return store_failure("read connection");
-    if (!*row)
-        return deny(ctx, req, *conn, trace_id,
-                    {"connection_not_in_store", "the connection has no row in the store", {}, {}}, &tx);
-    // A store-owned connection changed (by any process) since it was looked up: the
-    // response was verified against settings that are no longer in force (fail closed).
-    if (!ctx.connections.is_current(*conn, **row))
-        return deny(ctx, req, *conn, trace_id,
-                    {"connection_changed", "the connection's settings changed during this sign-in", {}, {}}, &tx);
-    auto policy = conn->policy;
-    policy.jit_enabled = (*row)->jit_enabled;
-
-    jit::identity id;
-    id.connection_id = conn->id;
-    id.subject = {a.name_id, a.name_id_format};
-    for (auto const& at : a.attributes)
-        id.attributes.push_back({at.name, at.values});
-    auto keys = jit::lookup_keys_for(id, policy);
-    if (!keys) {
-        auto code = keys.error();
-        std::string reason = code.category() == jit::jit_category() ? reason_of(static_cast<jit::errc>(code.value()))
-                                                                   : std::string("subject_missing");
-        return deny(ctx, req, *conn, trace_id, {reason, code.message(), {}, {}}, &tx);
-    }
-    auto state = provisioning::read_current_state(tx, conn->id, *keys);
-    if (!state)
-        return store_failure("read current state");
-    if (auto matched = provisioning::add_scim_match(tx, ctx.cfg, conn->id, *keys, *state); !matched)
-        return store_failure("match a SCIM user"); // issue 7: a SCIM user's first sign-in links to it
-    auto plan = jit::plan(id, *state, policy, now);
-    auto const assertion_json = boost::json::serialize(assertion_summary(a));
-
-    if (plan.decision == jit::plan_decision::deny) {
-        auto const reason = plan.denied ? reason_of(plan.denied->reason) : std::string("denied");
-        if (plan.link && plan.link->kind == jit::link_kind::approval_requested) {
-            auto pending = tx.link_approvals().find_pending(conn->id, plan.subject);
-            if (pending && !*pending) {
-                store::link_approval la;
-                la.id = random_hex(ctx, 16);
-                la.connection_id = conn->id;
-                la.subject = plan.subject;
-                la.user_id = plan.link->user_id;
-                la.email = plan.email;
-                la.assertion_json = assertion_json;
-                la.requested_at = now;
-                if (!tx.link_approvals().request(la))
-                    return store_failure("queue link approval");
-            }
-        }
-        return deny(ctx, req, *conn, trace_id,
-                    {reason, plan.denied ? plan.denied->detail : std::string(),
-                     plan.email.empty() ? keys->email.value_or("") : plan.email, plan.user_id.value_or("")},
-                    &tx);
-    }
-
-    auto user_id = provisioning::apply_plan(tx, plan, assertion_json, ctx.random);
-    if (!user_id) {
-        // Nothing of the partial plan may stay: drop this transaction and audit in a fresh one.
-        std::string detail = "apply plan: " + user_id.error().message() + " " + tx.last_error_detail();
-        began->reset();
-        return deny(ctx, req, *conn, trace_id, {"store_error", detail, plan.email, plan.user_id.value_or("")});
-    }
-    provisioning::event_source const source{req.remote_address,
-                                            std::string(req.headers.get("User-Agent").value_or(""))};
-    if (auto r = provisioning::append_plan_events(tx, plan, *user_id, source, trace_id, ctx.random); !r)
-        return store_failure("audit provisioning");
-
-    // The session: 256-bit secret, stored hashed; ends at the configured lifetime or the
-    // IdP's SessionNotOnOrAfter, whichever comes first.
-    std::string const secret = random_hex(ctx, 32);
-    auto expires = now + ctx.cfg.session.lifetime;
-    if (a.session_not_on_or_after && *a.session_not_on_or_after < expires)
-        expires = *a.session_not_on_or_after;
-    store::new_session ns{*user_id, conn->id, now, expires, a.session_index};
-    if (auto r = tx.sessions().create(secret, ns); !r)
-        return store_failure("create session");
-
-    store::audit_event ev;
-    ev.id = random_hex(ctx, 16);
-    ev.time = now;
-    ev.action = "sso.login.succeeded";
-    ev.actor_type = "user";
-    ev.actor_id = *user_id;
-    ev.target = plan.email;
-    ev.connection_id = conn->id;
-    ev.source_ip = req.remote_address;
-    ev.user_agent = std::string(req.headers.get("User-Agent").value_or(""));
-    ev.result_status = "success";
-    ev.changes_json = boost::json::serialize(boost::json::object{
-        {"decision", jit::to_string(plan.decision)}, {"session_expires_at", iso8601(expires)},
-        {"assertion_id", a.assertion_id}, {"solicited", solicited}});
-    ev.trace_id = trace_id;
-    if (auto r = tx.audit().append(ev); !r)
-        return store_failure("audit sign-in");
-    if (auto r = tx.commit(); !r) {
-        std::string detail = "commit: " + r.error().message();
-        began->reset();
-        return deny(ctx, req, *conn, trace_id, {"store_error", detail, plan.email, *user_id});
-    }
-    process_audit_notifier().notify();
-    ctx.metrics->count_signin(conn->id, signin_outcome::succeeded, "ok");
-    ctx.log.info("sso.login.succeeded",
-                 {{"connection", conn->id}, {"user_id", *user_id}, {"trace_id", trace_id}});
-
-    auto res = redirect(303, return_to);
-    res.headers.add("Set-Cookie", cookie_header(session_cookie, secret, "Lax", std::nullopt));
-    return res;
+    store::result<void> written;
+    {
+        auto began = ctx.store.begin(store::access::write);
+        if (!began)
+            return deny(ctx, req, *conn, trace_id, {"store_unavailable", began.error().message(), {}, {}});
+        written = write_signin(ctx, **began, *in, *out);
+        if (written)
+            written = (*began)->commit();
+    } // rolled back here unless committed
+    if (written)
+        process_audit_notifier().notify();
+    return finish(written);
 }
 
 http_response handle_sso_metadata(app_context const& ctx, http_request const&, route_params const&)

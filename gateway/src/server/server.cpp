@@ -295,6 +295,19 @@ private:
             res = http_response::text(500, "internal server error\n");
             add_security_headers(res);
         }
+        if (res.pending) {
+            // The handler answers later (the ACS after its group commit, write_batcher.hpp):
+            // wait without holding this worker thread, then build the response here.
+            auto const pending = std::move(res.pending);
+            auto finisher = co_await completion(pending);
+            try {
+                res = finisher();
+            } catch (std::exception const& e) {
+                srv_.log_.error("handler threw", {{"error", e.what()}, {"path", log_path(req)}});
+                res = http_response::text(500, "internal server error\n");
+            }
+            add_security_headers(res);
+        }
 
         bool const keep = msg.keep_alive() && !res.close_connection && !res.stream && !stopping();
         if (res.stream)
@@ -437,6 +450,38 @@ private:
             });
         }
     };
+
+    /// Starts waiting for a pending_response and completes, on the handler's executor
+    /// (this connection's strand), with its finisher. Holds work on the executor so that
+    /// the worker threads keep running until it is delivered (the server drains).
+    struct completion_initiation {
+        std::shared_ptr<pending_response> pending;
+
+        template <class Handler>
+        void operator()(Handler handler) const
+        {
+            struct state {
+                explicit state(Handler&& h)
+                    : handler(std::move(h)), work(net::make_work_guard(net::get_associated_executor(handler)))
+                {
+                }
+                Handler handler;
+                net::executor_work_guard<net::associated_executor_t<Handler>> work;
+            };
+            auto st = std::make_shared<state>(std::move(handler));
+            pending->on_complete([st](pending_response::finisher f) {
+                auto ex = st->work.get_executor();
+                net::post(ex, [st, f = std::move(f)]() mutable { std::move(st->handler)(std::move(f)); });
+            });
+        }
+    };
+
+    /// Waits for the finisher of `pending`.
+    static net::awaitable<pending_response::finisher> completion(std::shared_ptr<pending_response> pending)
+    {
+        return net::async_initiate<decltype(net::use_awaitable), void(pending_response::finisher)>(
+            completion_initiation{std::move(pending)}, net::use_awaitable);
+    }
 
     /// Waits for the next chunk of `stream` (kept alive by active_stream_).
     static net::awaitable<std::optional<std::string>> pull(body_stream& stream)

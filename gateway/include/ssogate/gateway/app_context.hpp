@@ -21,6 +21,7 @@ namespace ssogate::gateway {
 
 class logger;
 class connection_registry;
+class write_batcher;
 
 /// The current time. Must be thread-safe.
 using clock_fn = std::function<std::chrono::system_clock::time_point()>;
@@ -45,6 +46,9 @@ struct app_context {
     /// Counters for GET /metrics (metrics.hpp; lock-free, thread-safe). The process-wide
     /// registry unless a test points it at its own; never null.
     metrics_registry* metrics = &process_metrics();
+    /// The group-commit writer of the ACS (write_batcher.hpp, issue 8); null: each
+    /// sign-in commits in a transaction of its own (tests, tools).
+    write_batcher* batcher = nullptr;
 };
 
 } // namespace ssogate::gateway

@@ -4,7 +4,9 @@
 // These are values with no socket, no Beast and no Asio in them, so that handler code
 // and its tests compile fast and run without a network (STYLE.md rule 1). The server
 // (server.hpp) converts between these and Beast messages at the edge.
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,7 +88,10 @@ public:
     virtual void cancel() noexcept = 0;
 };
 
-/// A response a handler returns: complete (`body`) or streaming (`stream`).
+class pending_response;
+
+/// A response a handler returns: complete (`body`), streaming (`stream`) or finished
+/// later (`pending`).
 struct http_response {
     /// Status code (200, 404, ...).
     int status = 200;
@@ -97,9 +102,45 @@ struct http_response {
     std::shared_ptr<body_stream> stream;
     /// Close the connection after this response even if the client asked to keep it.
     bool close_connection = false;
+    /// Set when the handler answers later (see pending_response); every other field of
+    /// this response is then ignored.
+    std::shared_ptr<pending_response> pending;
 
     /// A `text/plain; charset=utf-8` response.
     static http_response text(int status, std::string body);
+};
+
+/// A response that its handler completes later, from another thread: the ACS answers
+/// only once the group commit holding its sign-in has returned (write_batcher.hpp,
+/// issue 8), without keeping a server worker thread waiting meanwhile.
+///
+/// The handler completes it with a `finisher`, a function that builds the response
+/// (logging, metrics and rendering belong there, not on the thread that completes).
+/// The server calls on_complete() on the connection's strand, runs the finisher back on
+/// that strand and sends its response (security headers added) as if the handler had
+/// returned it. Callers without a server (tests) call wait().
+///
+/// Thread-safety: complete() and on_complete() may each be called once, from any
+/// thread, in either order; the callback runs on the thread of the later of the two.
+class pending_response {
+public:
+    /// Builds the response; called once.
+    using finisher = std::function<http_response()>;
+    using callback = std::function<void(finisher)>;
+
+    /// Delivers the finisher (once).
+    void complete(finisher f);
+    /// Registers who receives it (once); runs at once if it is already complete.
+    void on_complete(callback cb);
+    /// Blocks until complete(), then runs the finisher on this thread (instead of
+    /// on_complete()).
+    [[nodiscard]] http_response wait();
+
+private:
+    std::mutex mutex_;
+    std::condition_variable done_;
+    finisher finisher_;
+    callback callback_;
 };
 
 } // namespace ssogate::gateway

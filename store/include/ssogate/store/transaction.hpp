@@ -20,6 +20,7 @@
 #include <ssogate/store/user.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace ssogate::store {
 
@@ -44,6 +45,27 @@ public:
 
     /// Makes every change durable. On failure nothing was written.
     [[nodiscard]] virtual result<void> commit() = 0;
+
+    /// Opens a savepoint named `name` inside this write transaction (SQL SAVEPOINT):
+    /// a point that release_savepoint() folds into the transaction and
+    /// rollback_to_savepoint() returns to, undoing every change made since, while the
+    /// transaction goes on. Savepoints nest; `name` is an SQL identifier of ASCII
+    /// letters, digits and '_' that does not start with a digit (errc::invalid_argument
+    /// otherwise). Used by the group commit (gateway write_batcher): each sign-in of a
+    /// batch runs inside its own savepoint, so a failing one undoes only itself.
+    /// errc::read_only_transaction in a read transaction, errc::transaction_closed
+    /// after commit().
+    [[nodiscard]] virtual result<void> savepoint(std::string_view name) = 0;
+
+    /// Keeps the changes made since savepoint `name` as part of the transaction and
+    /// forgets that savepoint and every savepoint opened after it (SQL RELEASE
+    /// SAVEPOINT). Nothing is durable before commit().
+    [[nodiscard]] virtual result<void> release_savepoint(std::string_view name) = 0;
+
+    /// Undoes every change made since savepoint `name` and forgets it and every
+    /// savepoint opened after it (SQL ROLLBACK TO SAVEPOINT, then RELEASE); the
+    /// transaction stays open and keeps what was done before the savepoint.
+    [[nodiscard]] virtual result<void> rollback_to_savepoint(std::string_view name) = 0;
 
     /// The access the transaction was begun with.
     [[nodiscard]] virtual access mode() const noexcept = 0;
