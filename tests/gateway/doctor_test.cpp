@@ -220,13 +220,48 @@ TEST_CASE("doctor lists users on a SCIM-enabled connection that SCIM does not ow
     CHECK(doctor_dir::findings(no_scim.run(), "scim_not_owner").empty());
 }
 
-TEST_CASE("doctor reports JIT and SCIM disagreeing on a connection from the conflicts JIT recorded",
+/// Puts the user in `connection`'s SCIM view with a role SCIM owns, and stores `assertion`
+/// (the ACS's JSON form) as the last one seen through its identity there.
+void make_scim_user(store::store& db, std::string const& id, std::string const& email, std::string const& connection_id,
+                    std::string const& role, std::string const& assertion, std::chrono::system_clock::time_point now)
+{
+    auto began = db.begin(store::access::write);
+    REQUIRE(began.has_value());
+    auto& tx = **began;
+    auto const owner = store::owner_scim(connection_id);
+    REQUIRE(tx.users().create({id, owner, true, now}).has_value());
+    REQUIRE(tx.users().set_attribute(id, {"email", email, owner, now, std::nullopt}).has_value());
+    REQUIRE(tx.users().grant_role(id, {role, owner, now, std::nullopt}).has_value());
+    store::scim_user_record row;
+    row.connection_id = connection_id;
+    row.user_id = id;
+    row.user_name = email;
+    row.created_at = row.updated_at = now;
+    REQUIRE(tx.scim().create_user(row).has_value());
+    if (!assertion.empty())
+        REQUIRE(tx.users().add_identity({connection_id, email, id, now, now, assertion}).has_value());
+    REQUIRE(tx.commit().has_value());
+}
+
+std::string assertion_with_role(std::string const& email, std::string const& role)
+{
+    return R"({"name_id":")" + email + R"(","name_id_format":"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",)"
+           R"("attributes":{"email":[")" + email + R"("],"role":[")" + role + R"("]}})";
+}
+
+TEST_CASE("doctor reports JIT and SCIM disagreeing when JIT's mapping of the last assertion would change what SCIM "
+          "owns, per user, with the recorded conflict count and the settings to change",
           "[gateway][doctor]")
 {
     doctor_dir d(connection("okta", "[connection.scim]\nenabled = true"));
-    add_user(d.db(), "u-scim", "sam@example.com", "okta", store::owner_scim("okta"), d.now);
-    auto r0 = d.run();
-    CHECK(doctor_dir::findings(r0, "jit_scim_disagree").empty());
+    // SCIM set editor; the last assertion says member: JIT would give member.
+    make_scim_user(d.db(), "u-scim", "sam@example.com", "okta", "editor",
+                   assertion_with_role("sam@example.com", "member"), d.now);
+    // SCIM set editor and the assertion says editor too: they agree.
+    make_scim_user(d.db(), "u-agree", "ann@example.com", "okta", "editor",
+                   assertion_with_role("ann@example.com", "editor"), d.now);
+    // Never signed in: nothing to compare (the role is producible, so no other finding).
+    make_scim_user(d.db(), "u-new", "new@example.com", "okta", "editor", "", d.now);
     {
         auto began = d.db().begin(store::access::write);
         REQUIRE(began.has_value());
@@ -245,11 +280,60 @@ TEST_CASE("doctor reports JIT and SCIM disagreeing on a connection from the conf
         REQUIRE((**began).commit().has_value());
     }
     auto r = d.run();
+    INFO(r.out << r.err);
     CHECK(r.exit_code == 1);
     auto f = doctor_dir::findings(r, "jit_scim_disagree");
     REQUIRE(f.size() == 1);
-    CHECK(std::string(f[0].at("message").as_string()).find("role") != std::string::npos);
+    CHECK(f[0].at("user") == "sam@example.com");
+    auto const message = std::string(f[0].at("message").as_string());
+    CHECK(message.find("role: the assertion gives \"member\", SCIM set \"editor\"") != std::string::npos);
+    CHECK(message.find("(1 recorded so far)") != std::string::npos);
     CHECK(f[0].at("commands").at(0) == "ssogate user explain sam@example.com");
+    CHECK(std::string(f[0].at("commands").at(1).as_string()).find("role_mapping.update = \"never\"") !=
+          std::string::npos);
+    CHECK(doctor_dir::findings(r, "jit_scim_role_unreachable").empty());
+
+    // A recorded conflict alone (the mapping agrees today) is history, not a finding.
+    doctor_dir agree(connection("okta", "[connection.scim]\nenabled = true"));
+    make_scim_user(agree.db(), "u-agree", "ann@example.com", "okta", "editor",
+                   assertion_with_role("ann@example.com", "editor"), agree.now);
+    auto clean = agree.run();
+    INFO(clean.out);
+    CHECK(clean.exit_code == 0);
+
+    // JIT off on the connection: JIT changes nothing, so nothing disagrees.
+    doctor_dir off(connection("okta", "[connection.jit]\nenabled = false\n[connection.scim]\nenabled = true"));
+    make_scim_user(off.db(), "u-scim", "sam@example.com", "okta", "editor",
+                   assertion_with_role("sam@example.com", "member"), off.now);
+    CHECK(doctor_dir::findings(off.run(), "jit_scim_disagree").empty());
+}
+
+TEST_CASE("doctor reports a role SCIM gives that JIT's role mapping can never produce", "[gateway][doctor]")
+{
+    // No role attribute read, only a group rule to member; default_role member.
+    doctor_dir d(connection("okta", "[connection.jit.attributes]\nrole = []\n"
+                                    "[connection.role_mapping]\ngroups = { \"Staff\" = \"member\" }\n"
+                                    "[connection.scim]\nenabled = true"));
+    make_scim_user(d.db(), "u1", "one@example.com", "okta", "owner", "", d.now);
+    make_scim_user(d.db(), "u2", "two@example.com", "okta", "owner", "", d.now);
+    make_scim_user(d.db(), "u3", "three@example.com", "okta", "member", "", d.now);
+    auto r = d.run();
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    auto f = doctor_dir::findings(r, "jit_scim_role_unreachable");
+    REQUIRE(f.size() == 1);
+    auto const message = std::string(f[0].at("message").as_string());
+    CHECK(message.find("SCIM gives role owner to 2 user(s) of connection okta (one@example.com, two@example.com)") == 0);
+    CHECK(f[0].at("commands").at(0) == "ssogate user explain one@example.com");
+    CHECK(std::string(f[0].at("commands").at(1).as_string()).find("role_mapping.groups.GROUP = \"owner\"") !=
+          std::string::npos);
+
+    // With a rule that maps to owner, it is producible.
+    doctor_dir fixed(connection("okta", "[connection.jit.attributes]\nrole = []\n"
+                                        "[connection.role_mapping]\ngroups = { \"Staff\" = \"member\", \"Admins\" = \"owner\" }\n"
+                                        "[connection.scim]\nenabled = true"));
+    make_scim_user(fixed.db(), "u1", "one@example.com", "okta", "owner", "", fixed.now);
+    CHECK(doctor_dir::findings(fixed.run(), "jit_scim_role_unreachable").empty());
 }
 
 TEST_CASE("seed scenario (3): a user JIT created before SCIM was enabled is listed with the adopt command",

@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <string>
 
 namespace ssogate::test::scim {
@@ -70,8 +71,10 @@ inline void add_connection(app_fixture& app, std::string const& id, bool scim_en
 }
 
 struct scim_server {
-    explicit scim_server(bool okta_adopts = false)
-        : ready(setup(okta_adopts)),
+    /// `tweak` changes the connections' settings (e.g. scim.role_attribute) before the
+    /// server starts.
+    explicit scim_server(bool okta_adopts = false, std::function<void(gateway::config&)> const& tweak = {})
+        : ready(setup(okta_adopts, tweak)),
           tls(gateway::ensure_self_signed(app.dir / "tls", "127.0.0.1", test_now())),
           srv(scim_server_options(), tls,
               [this](gateway::http_request const& r) { return gateway::handle_request(app.ctx, r); },
@@ -80,11 +83,13 @@ struct scim_server {
         srv.start();
     }
 
-    bool setup(bool okta_adopts)
+    bool setup(bool okta_adopts, std::function<void(gateway::config&)> const& tweak)
     {
         add_connection(app, "okta", true, okta_adopts);
         add_connection(app, "entra", true);
         add_connection(app, "plain", false);
+        if (tweak)
+            tweak(app.cfg);
         auto actor = gateway::admin_actor{"cli", "tester", "", ""};
         auto okta_token = gateway::create_scim_token(*app.store, "okta", "okta", actor, app.ctx.random, test_now());
         REQUIRE(okta_token.has_value());
@@ -102,11 +107,12 @@ struct scim_server {
     }
 
     /// Sends one request on a fresh TLS connection. `secret` empty → no Authorization.
+    /// `headers`: extra header lines, each ending in CRLF (e.g. "If-Match: W/\"1\"\r\n").
     scim_reply send(std::string const& method, std::string const& target, std::string const& body,
-                    std::string const& secret)
+                    std::string const& secret, std::string const& headers = {})
     {
         tls_client c(srv.port());
-        std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: scim-test\r\n";
+        std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: scim-test\r\n" + headers;
         if (!secret.empty())
             raw += "Authorization: Bearer " + secret + "\r\n";
         if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")

@@ -11,12 +11,9 @@
 #include <ssogate/gateway/cli.hpp>
 
 #include "cli/open_store.hpp"
+#include "cli/token_commands.hpp"
 
 #include <CLI/CLI.hpp>
-#include <boost/json.hpp>
-
-#include <pwd.h>
-#include <unistd.h>
 
 #include <memory>
 #include <ostream>
@@ -24,18 +21,6 @@
 namespace ssogate::gateway {
 
 namespace {
-
-/// The actor of a CLI command: type cli, id the local user name (uid when unknown).
-admin_actor cli_actor()
-{
-    admin_actor a;
-    a.type = "cli";
-    if (auto const* pw = ::getpwuid(::geteuid()); pw && pw->pw_name)
-        a.id = pw->pw_name;
-    else
-        a.id = "uid:" + std::to_string(::geteuid());
-    return a;
-}
 
 struct token_args {
     std::string name;
@@ -46,7 +31,7 @@ struct token_args {
 void run_create(cli_context& cli, token_args const& a)
 {
     auto db = detail::open_store(cli.load_config());
-    auto created = create_admin_token(*db, a.name, cli_actor(), system_random(), std::chrono::system_clock::now());
+    auto created = create_admin_token(*db, a.name, detail::cli_actor(), system_random(), std::chrono::system_clock::now());
     if (!created)
         throw startup_error(exit_failure, "cannot create the admin token: " + created.error().message());
     cli.out << created->secret << std::endl;
@@ -58,40 +43,15 @@ void run_create(cli_context& cli, token_args const& a)
 void run_revoke(cli_context& cli, token_args const& a)
 {
     auto db = detail::open_store(cli.load_config());
-    auto revoked = revoke_admin_token(*db, a.id, cli_actor(), system_random(), std::chrono::system_clock::now());
-    if (!revoked)
-        throw startup_error(exit_failure, "cannot revoke the admin token: " + revoked.error().message());
-    if (!*revoked) {
-        cli.err << "ssogate: no active admin token " << a.id << '\n';
-        cli.exit_code = exit_failure;
-        return;
-    }
-    cli.out << "revoked admin token " << a.id << '\n';
+    detail::report_revoke(cli, "admin token", a.id,
+                          revoke_admin_token(*db, a.id, detail::cli_actor(), system_random(),
+                                             std::chrono::system_clock::now()));
 }
 
 void run_list(cli_context& cli, token_args const& a)
 {
     auto db = detail::open_store(cli.load_config());
-    auto began = db->begin(store::access::read);
-    if (!began)
-        throw startup_error(exit_failure, "cannot read the store: " + began.error().message());
-    auto tokens = (*began)->tokens().list(store::token_kind::admin);
-    if (!tokens)
-        throw startup_error(exit_failure, "cannot read the tokens: " + tokens.error().message());
-    for (auto const& t : *tokens) {
-        if (a.json) {
-            boost::json::object o{{"id", t.id},
-                                  {"name", t.name},
-                                  {"created_at", format_audit_time(t.created_at)},
-                                  {"revoked_at", nullptr}};
-            if (t.revoked_at)
-                o["revoked_at"] = format_audit_time(*t.revoked_at);
-            cli.out << boost::json::serialize(o) << '\n';
-        } else {
-            cli.out << t.id << ' ' << (t.name.empty() ? "-" : t.name) << ' ' << format_audit_time(t.created_at) << ' '
-                    << (t.revoked_at ? "revoked " + format_audit_time(*t.revoked_at) : std::string("active")) << '\n';
-        }
-    }
+    detail::list_tokens(cli, *db, store::token_kind::admin, a.json, {});
 }
 
 } // namespace

@@ -4,8 +4,14 @@
 //
 // Checks (the `check` field of a finding):
 //   connection_unreadable     a store-owned connection whose settings do not validate
-//   jit_scim_disagree         JIT and SCIM both on, and JIT's mapping disagrees with values
-//                             SCIM owns (provision.conflict events with a scim:<c> owner)
+//   jit_scim_disagree         JIT and SCIM both on (runtime switch), and for a user in the
+//                             connection's SCIM view with an identity there, the JIT planner run
+//                             on the last assertion (as `user explain` does) conflicts with values
+//                             owned by scim:<c>: JIT's mapping would change them at the next
+//                             sign-in (one finding per user, with the recorded conflict count)
+//   jit_scim_role_unreachable JIT and SCIM both on, and SCIM owns a role that JIT's mapping can
+//                             never produce (no value or group rule maps to it, it is not
+//                             jit.default_role, and jit.attributes.role is empty); one per role
 //   scim_not_owner            a user with an identity on (or created by the JIT of) a SCIM-enabled
 //                             connection that is not in that connection's SCIM view and was not
 //                             created by its SCIM: `ssogate user adopt EMAIL --connection C`
@@ -26,6 +32,10 @@
 
 #include "cli/open_store.hpp"
 #include "users/connection_sources.hpp"
+
+#include <ssogate/gateway/connections.hpp>
+#include <ssogate/gateway/users.hpp>
+#include <ssogate/jit/owner.hpp>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -181,8 +191,134 @@ store::result<bool> scim_owns(store::transaction& tx, store::user_record const& 
     return row->has_value();
 }
 
+/// `provision.conflict` events recorded so far per user on `cid` against scim:<cid>.
+store::result<std::map<std::string, std::size_t>> recorded_conflicts(store::transaction& tx, std::string const& cid)
+{
+    std::map<std::string, std::size_t> per_user;
+    std::int64_t seq = 0;
+    for (;;) {
+        auto page = tx.audit().after(seq, 500, {"provision.conflict", cid});
+        if (!page)
+            return page.error();
+        if (page->empty())
+            break;
+        for (auto const& e : *page) {
+            boost::system::error_code ec;
+            auto v = boost::json::parse(e.event.changes_json, ec);
+            auto const* o = ec ? nullptr : v.if_object();
+            auto const* owner = o ? o->if_contains("stored_owner") : nullptr;
+            if (owner && owner->is_string() && owner->get_string() == store::owner_scim(cid))
+                ++per_user[e.event.target];
+        }
+        seq = page->back().seq;
+    }
+    return per_user;
+}
+
+/// The roles JIT's mapping of `p` can give: the targets of its value and group rules and
+/// its default role, and — when the connection reads a role attribute at all
+/// (jit.attributes.role not empty) — every role, since an attribute value equal to a
+/// role name maps to it without a rule.
+std::set<std::string> producible_roles(jit::connection_policy const& p)
+{
+    std::set<std::string> out;
+    if (!p.attributes.role.empty())
+        out.insert(p.roles.begin(), p.roles.end());
+    for (auto const& rule : p.role_values)
+        out.insert(rule.role);
+    for (auto const& rule : p.group_roles)
+        out.insert(rule.role);
+    if (p.default_role)
+        out.insert(*p.default_role);
+    return out;
+}
+
+/// jit_scim_disagree and jit_scim_role_unreachable for one connection with JIT and SCIM on
+/// (see the file comment).
+store::result<void> check_jit_against_scim(store::transaction& tx, users_detail::known_connection const& c,
+                                           policy_lookup const& policies,
+                                           std::map<std::string, std::string> const& email_of, time_point now,
+                                           doctor_report& r)
+{
+    auto const& cid = c.settings.id;
+    auto const scim_owner = store::owner_scim(cid);
+    auto const policy = to_jit_policy(c.settings);
+    auto const producible = producible_roles(policy);
+    auto recorded = recorded_conflicts(tx, cid);
+    if (!recorded)
+        return recorded.error();
+    std::map<std::string, std::vector<std::string>> unreachable; // role → users
+    for (std::size_t offset = 0;; offset += 500) {
+        auto page = tx.scim().list_users(cid, offset, 500);
+        if (!page)
+            return page.error();
+        for (auto const& row : *page) {
+            auto const it = email_of.find(row.user_id);
+            std::string const who = it == email_of.end() ? row.user_id : it->second;
+            auto roles = tx.users().roles(row.user_id);
+            if (!roles)
+                return roles.error();
+            for (auto const& g : *roles)
+                if (g.owner == scim_owner && !producible.contains(g.role))
+                    unreachable[g.role].push_back(who);
+            auto ids = tx.users().identities(row.user_id);
+            if (!ids)
+                return ids.error();
+            for (auto const& identity : *ids) {
+                if (identity.connection_id != cid)
+                    continue;
+                auto next = plan_next_sign_in(tx, identity, policies, now);
+                if (!next)
+                    return next.error();
+                if (!next->plan)
+                    continue;
+                std::string what;
+                bool role = false;
+                for (auto const& k : next->plan->conflicts) {
+                    if (!k.stored_owner || *k.stored_owner != jit::owner::scim(cid))
+                        continue;
+                    role = role || k.kind == jit::conflict_kind::role;
+                    what += (what.empty() ? "" : "; ") + k.item + ": the assertion gives \"" + k.assertion_value
+                            + "\", SCIM set \"" + k.stored_value + "\"";
+                }
+                if (what.empty())
+                    continue;
+                auto const n = recorded->contains(row.user_id) ? recorded->at(row.user_id) : 0;
+                std::vector<std::string> commands{"ssogate user explain " + who};
+                commands.push_back(role ? how_to_set(c, "role_mapping.update", "\"never\"")
+                                        : how_to_set(c, "jit.update", "\"on_create\""));
+                r.findings.push_back(
+                    {"jit_scim_disagree", "warning", cid, who,
+                     "JIT and SCIM are both enabled on connection " + cid + " and disagree about " + who
+                         + ": with the last assertion JIT's mapping would change values SCIM owns (" + what
+                         + "); SCIM's values are kept and every sign-in records a provision.conflict ("
+                         + std::to_string(n) + " recorded so far). Align the IdP's SAML and SCIM mappings, or stop "
+                         "JIT from updating them",
+                     std::move(commands)});
+            }
+        }
+        if (page->size() < 500)
+            break;
+    }
+    for (auto const& [role, users] : unreachable) {
+        std::string list;
+        for (std::size_t i = 0; i < users.size() && i < 5; ++i)
+            list += (list.empty() ? "" : ", ") + users[i];
+        if (users.size() > 5)
+            list += ", …";
+        r.findings.push_back(
+            {"jit_scim_role_unreachable", "warning", cid, users.size() == 1 ? users.front() : std::string(),
+             "SCIM gives role " + role + " to " + std::to_string(users.size()) + " user(s) of connection " + cid + " ("
+                 + list + ") but JIT's role mapping there can never produce it (no rule maps to it, it is not the "
+                 "default role, and no role attribute is read): JIT will try to change it at each sign-in",
+             {"ssogate user explain " + users.front(),
+              how_to_set(c, "role_mapping.groups.GROUP", "\"" + role + "\"") + "  (GROUP: the IdP group of these users)"}});
+    }
+    return {};
+}
+
 store::result<void> check_data(store::transaction& tx, users_detail::known_connections const& known,
-                               doctor_report& r)
+                               time_point now, doctor_report& r)
 {
     std::map<std::string, users_detail::known_connection const*, std::less<>> scim_on;
     for (auto const& c : known.connections)
@@ -257,55 +393,13 @@ store::result<void> check_data(store::transaction& tx, users_detail::known_conne
         after = page->back().id;
     }
 
-    // JIT and SCIM both on with disagreeing mappings: JIT's values conflicted with SCIM's.
+    // JIT and SCIM both on: compare what JIT's mapping would write with what SCIM owns.
+    auto policies = users_detail::policies_of(known);
     for (auto const& [cid, c] : scim_on) {
         if (!effective_jit(*c))
             continue;
-        std::map<std::string, std::size_t> per_user;   // target → conflicts
-        std::set<std::string> items;
-        std::int64_t seq = 0;
-        for (;;) {
-            auto page = tx.audit().after(seq, 500, {"provision.conflict", std::string(cid)});
-            if (!page)
-                return page.error();
-            if (page->empty())
-                break;
-            for (auto const& e : *page) {
-                boost::system::error_code ec;
-                auto v = boost::json::parse(e.event.changes_json, ec);
-                auto const* o = ec ? nullptr : v.if_object();
-                if (!o)
-                    continue;
-                auto const* owner = o->if_contains("stored_owner");
-                if (!owner || !owner->is_string() || owner->get_string() != store::owner_scim(cid))
-                    continue;
-                ++per_user[e.event.target];
-                if (auto const* item = o->if_contains("item"); item && item->is_string())
-                    items.insert(std::string(item->get_string()));
-            }
-            seq = page->back().seq;
-        }
-        if (per_user.empty())
-            continue;
-        std::string what;
-        for (auto const& i : items)
-            what += (what.empty() ? "" : ", ") + i;
-        std::vector<std::string> commands;
-        for (auto const& [uid, n] : per_user) {
-            (void)n;
-            auto it = email_of.find(uid);
-            commands.push_back("ssogate user explain " + (it == email_of.end() ? uid : it->second));
-            if (commands.size() == 5)
-                break;
-        }
-        commands.push_back(how_to_set(*c, "role_mapping.update", "\"never\"") + "  (or align the IdP's SAML and SCIM "
-                                                                                 "mappings)");
-        r.findings.push_back({"jit_scim_disagree", "warning", std::string(cid), {},
-                              "JIT and SCIM are both enabled on connection " + std::string(cid)
-                                  + " and their mappings disagree on " + what + " for " + std::to_string(per_user.size())
-                                  + " user(s): the assertion says one value, SCIM set another (SCIM's is kept, each "
-                                    "sign-in records a provision.conflict)",
-                              std::move(commands)});
+        if (auto checked = check_jit_against_scim(tx, *c, policies, email_of, now, r); !checked)
+            return checked;
     }
     return {};
 }
@@ -349,7 +443,7 @@ void run_doctor(cli_context& cli, doctor_args const& args)
         }
     }
     check_domains(*known, report);
-    if (auto r = check_data(tx, *known, report); !r)
+    if (auto r = check_data(tx, *known, now, report); !r)
         throw startup_error(exit_failure, "cannot read the store: " + r.error().message() + " "
                                               + tx.last_error_detail());
 

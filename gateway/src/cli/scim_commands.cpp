@@ -15,12 +15,9 @@
 #include <ssogate/gateway/scim.hpp>
 
 #include "cli/open_store.hpp"
+#include "cli/token_commands.hpp"
 
 #include <CLI/CLI.hpp>
-#include <boost/json.hpp>
-
-#include <pwd.h>
-#include <unistd.h>
 
 #include <memory>
 #include <ostream>
@@ -28,17 +25,6 @@
 namespace ssogate::gateway {
 
 namespace {
-
-admin_actor scim_cli_actor()
-{
-    admin_actor a;
-    a.type = "cli";
-    if (auto const* pw = ::getpwuid(::geteuid()); pw && pw->pw_name)
-        a.id = pw->pw_name;
-    else
-        a.id = "uid:" + std::to_string(::geteuid());
-    return a;
-}
 
 struct scim_token_args {
     std::string connection;
@@ -58,7 +44,7 @@ void run_create(cli_context& cli, scim_token_args const& a)
     // The token row refers to the connection's store row, which `serve` creates at
     // startup; create it here too so that a token can be issued before the first start.
     sync_file_connections(cfg, *db, now);
-    auto created = create_scim_token(*db, a.connection, a.name, scim_cli_actor(), system_random(), now);
+    auto created = create_scim_token(*db, a.connection, a.name, detail::cli_actor(), system_random(), now);
     if (!created)
         throw startup_error(exit_failure, "cannot create the SCIM token: " + created.error().message());
     cli.out << created->secret << std::endl;
@@ -76,44 +62,15 @@ void run_create(cli_context& cli, scim_token_args const& a)
 void run_revoke(cli_context& cli, scim_token_args const& a)
 {
     auto db = detail::open_store(cli.load_config());
-    auto revoked = revoke_scim_token(*db, a.id, scim_cli_actor(), system_random(), std::chrono::system_clock::now());
-    if (!revoked)
-        throw startup_error(exit_failure, "cannot revoke the SCIM token: " + revoked.error().message());
-    if (!*revoked) {
-        cli.err << "ssogate: no active SCIM token " << a.id << '\n';
-        cli.exit_code = exit_failure;
-        return;
-    }
-    cli.out << "revoked SCIM token " << a.id << '\n';
+    detail::report_revoke(cli, "SCIM token", a.id,
+                          revoke_scim_token(*db, a.id, detail::cli_actor(), system_random(),
+                                            std::chrono::system_clock::now()));
 }
 
 void run_list(cli_context& cli, scim_token_args const& a)
 {
     auto db = detail::open_store(cli.load_config());
-    auto began = db->begin(store::access::read);
-    if (!began)
-        throw startup_error(exit_failure, "cannot read the store: " + began.error().message());
-    auto tokens = (*began)->tokens().list(store::token_kind::scim);
-    if (!tokens)
-        throw startup_error(exit_failure, "cannot read the tokens: " + tokens.error().message());
-    for (auto const& t : *tokens) {
-        if (!a.connection.empty() && t.connection_id != a.connection)
-            continue;
-        if (a.json) {
-            boost::json::object o{{"id", t.id},
-                                  {"connection", t.connection_id},
-                                  {"name", t.name},
-                                  {"created_at", format_audit_time(t.created_at)},
-                                  {"revoked_at", nullptr}};
-            if (t.revoked_at)
-                o["revoked_at"] = format_audit_time(*t.revoked_at);
-            cli.out << boost::json::serialize(o) << '\n';
-        } else {
-            cli.out << t.id << ' ' << t.connection_id << ' ' << (t.name.empty() ? "-" : t.name) << ' '
-                    << format_audit_time(t.created_at) << ' '
-                    << (t.revoked_at ? "revoked " + format_audit_time(*t.revoked_at) : std::string("active")) << '\n';
-        }
-    }
+    detail::list_tokens(cli, *db, store::token_kind::scim, a.json, a.connection);
 }
 
 } // namespace

@@ -252,6 +252,14 @@ void print_explanation(std::ostream& out, user_explanation const& e)
         out << '\n';
         if (n.plan)
             print_plan(out, *n.plan);
+        if (n.first) {
+            if (!n.first->match_on.empty())
+                out << "    links by " << n.first->match_on << " = \"" << n.first->match_value << "\"\n";
+            for (auto const& k : n.first->kept)
+                out << "    keeps " << k << '\n';
+            for (auto const& m : n.first->may_set)
+                out << "    may set " << m << '\n';
+        }
     }
 }
 
@@ -332,7 +340,8 @@ void run_explain(cli_context& cli, user_args const& a)
         store_failed(*tx, "read the connections", known.error());
     for (auto const& p : known->problems)
         cli.err << "ssogate: connection " << p.connection_id << " cannot be read: " << p.message << '\n';
-    auto e = explain_user(*tx, *u, users_detail::policies_of(*known), std::chrono::system_clock::now());
+    auto e = explain_user(*tx, *u, users_detail::policies_of(*known), users_detail::scim_settings_of(*known),
+                          std::chrono::system_clock::now());
     if (!e)
         store_failed(*tx, "explain the user", e.error());
     if (a.json)

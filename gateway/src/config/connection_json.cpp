@@ -159,7 +159,8 @@ json::object connection_to_json(connection_config const& c)
 
     o["scim"] = json::object{{"enabled", c.scim.enabled},
                              {"adopt_existing", c.scim.adopt_existing},
-                             {"match_on", to_string(c.scim.match_on)}};
+                             {"match_on", to_string(c.scim.match_on)},
+                             {"role_attribute", scim::to_string(c.scim.role_attribute)}};
     return o;
 }
 

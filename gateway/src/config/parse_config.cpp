@@ -427,7 +427,7 @@ scim_settings read_scim(context const& ctx, toml::table const* t)
     scim_settings out;
     if (!t)
         return out;
-    section s(ctx, *t, "scim.", {"enabled", "adopt_existing", "match_on"});
+    section s(ctx, *t, "scim.", {"enabled", "adopt_existing", "match_on", "role_attribute"});
     if (auto b = s.boolean("enabled"))
         out.enabled = *b;
     if (auto b = s.boolean("adopt_existing"))
@@ -435,6 +435,12 @@ scim_settings read_scim(context const& ctx, toml::table const* t)
     if (auto m = s.one_of<scim_match>("match_on", {{"userName", scim_match::user_name},
                                                    {"externalId", scim_match::external_id}}))
         out.match_on = *m;
+    if (auto a = s.string("role_attribute")) {
+        auto parsed = scim::parse_role_attribute(*a);
+        if (!parsed)
+            s.fail(config_errc::invalid_value, "role_attribute", parsed.error().detail);
+        out.role_attribute = std::move(*parsed);
+    }
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <ssogate/gateway/audit.hpp>
 #include <ssogate/gateway/scim.hpp>
+#include <ssogate/scim/etag.hpp>
 #include <ssogate/scim/filter.hpp>
 #include <ssogate/scim/group.hpp>
 #include <ssogate/scim/list.hpp>
@@ -26,12 +27,6 @@ namespace ssogate::gateway::scim_api {
 namespace {
 
 namespace json = boost::json;
-
-#define SCIM_AUTH(call_name)                                                                                          \
-    auto auth_ = authenticate(ctx, req, params);                                                                       \
-    if (auto* res_ = std::get_if<http_response>(&auth_))                                                              \
-        return std::move(*res_);                                                                                       \
-    auto& call_name = std::get<scim_call>(auth_)
 
 struct loaded_group {
     store::team_record team;
@@ -77,34 +72,6 @@ json::object render(loaded_group const& g, std::string const& base_url)
         sg.members.push_back({g.members[i].user_id, g.member_names[i], "User"});
     scim::resource_meta meta{g.team.id, g.scim.created_at, g.scim.updated_at, std::to_string(g.scim.version)};
     return scim::render_group(sg, meta, base_url);
-}
-
-http_response single(int status, json::object body)
-{
-    std::string location;
-    std::string etag;
-    if (auto const* meta = body.if_contains("meta"); meta && meta->is_object()) {
-        if (auto const* l = meta->as_object().if_contains("location"); l && l->is_string())
-            location = std::string(l->as_string());
-        if (auto const* v = meta->as_object().if_contains("version"); v && v->is_string())
-            etag = std::string(v->as_string());
-    }
-    auto res = scim_json(status, body);
-    if (!location.empty())
-        res.headers.set("Location", location);
-    if (!etag.empty())
-        res.headers.set("ETag", etag);
-    return res;
-}
-
-std::optional<http_response> commit_with(scim_call const& call, store::transaction& tx, store::audit_event const& e)
-{
-    if (auto r = tx.audit().append(e); !r)
-        return store_failure(call, r.error(), "append audit event", &tx);
-    if (auto r = tx.commit(); !r)
-        return store_failure(call, r.error(), "commit", &tx);
-    process_audit_notifier().notify();
-    return std::nullopt;
 }
 
 /// Checks that every member is a user of the connection's SCIM view.
@@ -199,7 +166,7 @@ http_response replace_group(scim_call const& call, store::transaction& tx, loade
     }
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
-    return single(200, std::move(after));
+    return single_resource(200, std::move(after));
 }
 
 } // namespace
@@ -245,7 +212,7 @@ http_response handle_groups_create(app_context const& ctx, http_request const& r
     auto e = scim_event(call, "scim.group.created", id, nullptr, after);
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
-    return single(201, std::move(after));
+    return single_resource(201, std::move(after));
 }
 
 http_response handle_group_get(app_context const& ctx, http_request const& req, route_params const& params)
@@ -263,31 +230,21 @@ http_response handle_group_get(app_context const& ctx, http_request const& req, 
     auto loaded = load(call, **began, params.get("id"));
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
-    auto body = render(std::get<loaded_group>(loaded), call.base_url);
-    return single(200, scim::apply_projection(body, *proj, scim::group_resource_type()));
+    auto const& g = std::get<loaded_group>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(g.scim.version), true))
+        return std::move(*refused);
+    auto body = render(g, call.base_url);
+    return single_resource(200, scim::apply_projection(body, *proj, scim::group_resource_type()));
 }
 
 http_response handle_groups_list(app_context const& ctx, http_request const& req, route_params const& params)
 {
     SCIM_AUTH(call);
-    auto q = query_parameters(req.query());
-    if (!q)
-        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
-    auto page = scim::parse_page_request(parameter(*q, "startIndex"), parameter(*q, "count"), scim_max_results);
-    if (!page)
-        return scim_error_response(page.error());
-    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
-    if (!proj)
-        return scim_error_response(proj.error());
-    std::optional<scim::filter> filter;
-    if (auto text = parameter(*q, "filter")) {
-        auto f = scim::parse_filter(*text, {scim_max_filter_length, scim_max_filter_depth});
-        if (!f)
-            return scim_error_response(f.error());
-        if (auto v = scim::validate_filter(*f, scim::group_resource_type()); !v)
-            return scim_error_response(v.error());
-        filter = std::move(*f);
-    }
+    auto const& type = scim::group_resource_type();
+    auto parsed = parse_list_query(call, type);
+    if (auto* res = std::get_if<http_response>(&parsed))
+        return std::move(*res);
+    auto const& q = std::get<list_query>(parsed);
     auto began = ctx.store.begin(store::access::read);
     if (!began)
         return store_failure(call, began.error(), "begin");
@@ -295,22 +252,20 @@ http_response handle_groups_list(app_context const& ctx, http_request const& req
     auto const& conn = call.connection.id;
 
     std::vector<std::string> ids;
-    std::size_t total = 0;
-    bool paged_by_store = false;
+    std::optional<std::size_t> store_total;
     std::optional<scim::indexed_lookup> lookup;
-    if (filter)
-        lookup = scim::as_indexed_lookup(*filter);
-    if (!filter) {
+    if (q.filter)
+        lookup = scim::as_indexed_lookup(*q.filter);
+    if (!q.filter) {
         auto count = tx.scim().count_groups(conn);
         if (!count)
             return store_failure(call, count.error(), "count groups", &tx);
-        total = *count;
-        auto listed = tx.scim().list_groups(conn, page->start_index - 1, page->count);
+        store_total = *count;
+        auto listed = tx.scim().list_groups(conn, q.page.start_index - 1, q.page.count);
         if (!listed)
             return store_failure(call, listed.error(), "list groups", &tx);
         for (auto const& g : *listed)
             ids.push_back(g.team_id);
-        paged_by_store = true;
     } else if (lookup && lookup->attribute == scim::indexed_attribute::display_name) {
         auto team = tx.teams().find_by_name(lookup->value);
         if (!team)
@@ -350,21 +305,11 @@ http_response handle_groups_list(app_context const& ctx, http_request const& req
         if (auto* res = std::get_if<http_response>(&loaded))
             return std::move(*res);
         auto body = render(std::get<loaded_group>(loaded), call.base_url);
-        if (filter && !scim::matches(*filter, body, scim::group_resource_type()))
+        if (q.filter && !scim::matches(*q.filter, body, type))
             continue;
         matched.push_back(std::move(body));
     }
-    std::vector<json::value> resources;
-    if (paged_by_store) {
-        for (auto& m : matched)
-            resources.push_back(scim::apply_projection(m, *proj, scim::group_resource_type()));
-    } else {
-        total = matched.size();
-        auto const [b, e] = scim::page_bounds(*page, total);
-        for (auto i = b; i < e; ++i)
-            resources.push_back(scim::apply_projection(matched[i], *proj, scim::group_resource_type()));
-    }
-    return scim_json(200, scim::render_list_response(std::move(resources), total, page->start_index));
+    return list_response(std::move(matched), store_total, q, type);
 }
 
 http_response handle_group_replace(app_context const& ctx, http_request const& req, route_params const& params)
@@ -382,7 +327,10 @@ http_response handle_group_replace(app_context const& ctx, http_request const& r
     auto loaded = load(call, **began, params.get("id"));
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
-    return replace_group(call, **began, std::get<loaded_group>(loaded), *g);
+    auto const& current = std::get<loaded_group>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(current.scim.version), false))
+        return std::move(*refused);
+    return replace_group(call, **began, current, *g);
 }
 
 http_response handle_group_patch(app_context const& ctx, http_request const& req, route_params const& params)
@@ -398,6 +346,8 @@ http_response handle_group_patch(app_context const& ctx, http_request const& req
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
     auto const& current = std::get<loaded_group>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(current.scim.version), false))
+        return std::move(*refused);
     scim::patch_limits limits;
     limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
     auto patched = scim::apply_patch(render(current, call.base_url), *body, scim::group_resource_type(), limits);
@@ -420,6 +370,8 @@ http_response handle_group_delete(app_context const& ctx, http_request const& re
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
     auto const& g = std::get<loaded_group>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(g.scim.version), false))
+        return std::move(*refused);
     auto before = render(g, call.base_url);
     if (auto r = tx.teams().remove(g.team.id); !r)
         return store_failure(call, r.error(), "delete team", &tx);

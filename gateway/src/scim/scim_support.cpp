@@ -5,6 +5,7 @@
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/scim.hpp>
 #include <ssogate/scim/discovery.hpp>
+#include <ssogate/scim/etag.hpp>
 #include <ssogate/scim/list.hpp>
 #include <ssogate/store/owner.hpp>
 
@@ -14,8 +15,10 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <tuple>
 
 namespace ssogate::gateway {
 
@@ -204,6 +207,96 @@ store::audit_event scim_event(scim_call const& call, std::string action, std::st
     return e;
 }
 
+http_response single_resource(int status, boost::json::object body)
+{
+    std::string location;
+    std::string etag;
+    if (auto const* meta = body.if_contains("meta"); meta && meta->is_object()) {
+        if (auto const* l = meta->as_object().if_contains("location"); l && l->is_string())
+            location = std::string(l->as_string());
+        if (auto const* v = meta->as_object().if_contains("version"); v && v->is_string())
+            etag = std::string(v->as_string());
+    }
+    auto res = scim_json(status, body);
+    if (!location.empty())
+        res.headers.set("Location", location);
+    if (!etag.empty())
+        res.headers.set("ETag", etag);
+    return res;
+}
+
+std::optional<http_response> check_preconditions(scim_call const& call, std::string const& current_etag, bool is_read)
+{
+    auto const if_match = call.req.headers.get("If-Match");
+    auto const if_none_match = call.req.headers.get("If-None-Match");
+    switch (scim::evaluate_preconditions(if_match, if_none_match, current_etag, is_read)) {
+    case scim::precondition::proceed:
+        return std::nullopt;
+    case scim::precondition::not_modified: {
+        http_response res;
+        res.status = 304;
+        res.headers.set("ETag", current_etag);
+        return res;
+    }
+    case scim::precondition::precondition_failed:
+        break;
+    }
+    auto res = scim_error_response(scim::errc::precondition_failed,
+                                   "the resource is at version " + current_etag +
+                                       ", which the If-Match/If-None-Match precondition excludes; GET it again");
+    res.headers.set("ETag", current_etag);
+    return res;
+}
+
+std::optional<http_response> commit_with(scim_call const& call, store::transaction& tx, store::audit_event const& e)
+{
+    if (auto r = tx.audit().append(e); !r)
+        return store_failure(call, r.error(), "append audit event", &tx);
+    if (auto r = tx.commit(); !r)
+        return store_failure(call, r.error(), "commit", &tx);
+    process_audit_notifier().notify();
+    return std::nullopt;
+}
+
+std::variant<list_query, http_response> parse_list_query(scim_call const& call, scim::resource_type_def const& type)
+{
+    auto q = query_parameters(call.req.query());
+    if (!q)
+        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
+    auto page = scim::parse_page_request(parameter(*q, "startIndex"), parameter(*q, "count"), scim_max_results);
+    if (!page)
+        return scim_error_response(page.error());
+    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
+    if (!proj)
+        return scim_error_response(proj.error());
+    list_query out{*page, std::move(*proj), std::nullopt};
+    if (auto text = parameter(*q, "filter")) {
+        auto f = scim::parse_filter(*text, {scim_max_filter_length, scim_max_filter_depth});
+        if (!f)
+            return scim_error_response(f.error());
+        if (auto v = scim::validate_filter(*f, type); !v)
+            return scim_error_response(v.error());
+        out.filter = std::move(*f);
+    }
+    return out;
+}
+
+http_response list_response(std::vector<boost::json::object> matched, std::optional<std::size_t> store_total,
+                            list_query const& q, scim::resource_type_def const& type)
+{
+    std::vector<boost::json::value> resources;
+    std::size_t total = matched.size();
+    std::size_t b = 0;
+    std::size_t e = matched.size();
+    if (store_total)
+        total = *store_total;
+    else
+        std::tie(b, e) = scim::page_bounds(q.page, total);
+    for (auto i = b; i < e; ++i)
+        resources.push_back(scim::apply_projection(matched[i], q.projection, type));
+    return scim_json(200, scim::render_list_response(std::move(resources), total, q.page.start_index));
+}
+
 std::variant<scim_call, http_response> authenticate(app_context const& ctx, http_request const& req,
                                                     route_params const& params)
 {
@@ -244,8 +337,14 @@ std::variant<scim_call, http_response> authenticate(app_context const& ctx, http
     auto base = ctx.cfg.server.public_url;
     while (!base.empty() && base.back() == '/')
         base.pop_back();
-    return scim_call{ctx, req, *conn, token->id, base + "/scim/v2/" + connection_id, now,
-                     new_audit_event_id(ctx.random)};
+    return scim_call{ctx,
+                     req,
+                     *conn,
+                     token->id,
+                     base + "/scim/v2/" + connection_id,
+                     now,
+                     new_audit_event_id(ctx.random),
+                     std::make_shared<scim::user_type_with_role const>(conn->scim.role_attribute)};
 }
 
 // ---- discovery ----
@@ -256,7 +355,7 @@ scim::service_provider_options provider_options()
 {
     scim::service_provider_options o;
     o.max_results = scim_max_results;
-    o.etag_supported = false;
+    o.etag_supported = true; // ETag on every resource, If-Match/If-None-Match honoured
     return o;
 }
 
@@ -277,7 +376,8 @@ http_response handle_resource_types(app_context const& ctx, http_request const& 
     auto auth = authenticate(ctx, req, params);
     if (auto* res = std::get_if<http_response>(&auth))
         return std::move(*res);
-    return scim_json(200, scim::resource_types_list(std::get<scim_call>(auth).base_url));
+    auto const& call = std::get<scim_call>(auth);
+    return scim_json(200, scim::resource_types_list(call.base_url, call.user_type->type()));
 }
 
 http_response handle_resource_type(app_context const& ctx, http_request const& req, route_params const& params)
@@ -285,10 +385,13 @@ http_response handle_resource_type(app_context const& ctx, http_request const& r
     auto auth = authenticate(ctx, req, params);
     if (auto* res = std::get_if<http_response>(&auth))
         return std::move(*res);
+    auto const& call = std::get<scim_call>(auth);
     auto const* type = scim::find_resource_type(params.get("id"));
     if (!type)
         return scim_error_response(scim::errc::not_found, "no such resource type");
-    return scim_json(200, scim::render_resource_type(*type, std::get<scim_call>(auth).base_url));
+    if (type == &scim::user_resource_type())
+        type = &call.user_type->type();
+    return scim_json(200, scim::render_resource_type(*type, call.base_url));
 }
 
 http_response handle_schemas(app_context const& ctx, http_request const& req, route_params const& params)
@@ -296,7 +399,8 @@ http_response handle_schemas(app_context const& ctx, http_request const& req, ro
     auto auth = authenticate(ctx, req, params);
     if (auto* res = std::get_if<http_response>(&auth))
         return std::move(*res);
-    return scim_json(200, scim::schemas_list(std::get<scim_call>(auth).base_url));
+    auto const& call = std::get<scim_call>(auth);
+    return scim_json(200, scim::schemas_list(call.base_url, call.user_type->custom_schema()));
 }
 
 http_response handle_schema(app_context const& ctx, http_request const& req, route_params const& params)
@@ -304,11 +408,17 @@ http_response handle_schema(app_context const& ctx, http_request const& req, rou
     auto auth = authenticate(ctx, req, params);
     if (auto* res = std::get_if<http_response>(&auth))
         return std::move(*res);
+    auto const& call = std::get<scim_call>(auth);
     auto const id = decode_form_component(params.get("id"));
     auto const* schema = id ? scim::find_schema_by_id(*id) : nullptr;
+    if (auto const* custom = call.user_type->custom_schema(); !schema && id && custom && custom->id.size() == id->size()
+        && std::equal(id->begin(), id->end(), custom->id.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           }))
+        schema = custom;
     if (!schema)
         return scim_error_response(scim::errc::not_found, "no such schema");
-    return scim_json(200, scim::render_schema(*schema, std::get<scim_call>(auth).base_url));
+    return scim_json(200, scim::render_schema(*schema, call.base_url));
 }
 
 } // namespace scim_api

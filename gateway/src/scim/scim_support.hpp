@@ -7,6 +7,10 @@
 #include <ssogate/gateway/http.hpp>
 #include <ssogate/gateway/router.hpp>
 #include <ssogate/scim/errc.hpp>
+#include <ssogate/scim/filter.hpp>
+#include <ssogate/scim/list.hpp>
+#include <ssogate/scim/projection.hpp>
+#include <ssogate/scim/role_attribute.hpp>
 #include <ssogate/store/transaction.hpp>
 
 #include <boost/json/object.hpp>
@@ -14,10 +18,19 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
+
+/// The authenticated call of a handler `(ctx, req, params)`, or return its 401/404/413.
+#define SCIM_AUTH(call_name)                                                                                          \
+    auto auth_ = ::ssogate::gateway::scim_api::authenticate(ctx, req, params);                                        \
+    if (auto* res_ = std::get_if<::ssogate::gateway::http_response>(&auth_))                                          \
+        return std::move(*res_);                                                                                       \
+    auto& call_name = std::get<::ssogate::gateway::scim_api::scim_call>(auth_)
 
 namespace ssogate::gateway::scim_api {
 
@@ -31,6 +44,8 @@ struct scim_call {
     std::string base_url; ///< {public_url}/scim/v2/{connection}
     std::chrono::system_clock::time_point now;
     std::string trace_id;
+    /// The User resource type of this connection (with its custom role extension, if any).
+    std::shared_ptr<scim::user_type_with_role const> user_type;
 
     /// `scim:<connection>`.
     [[nodiscard]] std::string owner() const;
@@ -63,6 +78,39 @@ struct scim_call {
 /// result success, changes {before, after} (null sides omitted).
 [[nodiscard]] store::audit_event scim_event(scim_call const& call, std::string action, std::string target,
                                             boost::json::value before, boost::json::value after);
+
+/// A single resource (`body` rendered with `meta`): `Location` and `ETag` (= meta.version,
+/// RFC 7644 §3.14) headers from its meta.
+[[nodiscard]] http_response single_resource(int status, boost::json::object body);
+
+/// RFC 7644 §3.14 preconditions of the call (If-Match / If-None-Match) against the
+/// resource's current entity tag: nullopt to go on, else the 304 (GET with a matching
+/// If-None-Match, with the ETag and no body) or 412 (SCIM error, no scimType: the RFC
+/// defines none for it) to send. `is_read` for GET.
+[[nodiscard]] std::optional<http_response> check_preconditions(scim_call const& call, std::string const& current_etag,
+                                                               bool is_read);
+
+/// Appends `e`, commits, and wakes the audit tailers. A failure is the response to send.
+[[nodiscard]] std::optional<http_response> commit_with(scim_call const& call, store::transaction& tx,
+                                                       store::audit_event const& e);
+
+/// The parsed query of a list request (GET /Users, GET /Groups).
+struct list_query {
+    scim::page_request page;
+    scim::projection projection;
+    std::optional<scim::filter> filter;
+};
+
+/// Parses startIndex, count (≤ scim_max_results), attributes/excludedAttributes and
+/// filter (bounded, validated against `type`); the SCIM error response otherwise.
+[[nodiscard]] std::variant<list_query, http_response> parse_list_query(scim_call const& call,
+                                                                       scim::resource_type_def const& type);
+
+/// The ListResponse of `matched` (already filtered): paged here unless the store paged
+/// it (`store_total` = the store's total count then), each resource projected.
+[[nodiscard]] http_response list_response(std::vector<boost::json::object> matched,
+                                          std::optional<std::size_t> store_total, list_query const& q,
+                                          scim::resource_type_def const& type);
 
 /// Lowercase hex of `bytes` random bytes.
 [[nodiscard]] std::string random_hex(random_fn const& random, std::size_t bytes);

@@ -11,6 +11,7 @@
 #include <ssogate/gateway/audit.hpp>
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/scim.hpp>
+#include <ssogate/scim/etag.hpp>
 #include <ssogate/scim/filter.hpp>
 #include <ssogate/scim/list.hpp>
 #include <ssogate/scim/patch.hpp>
@@ -27,20 +28,15 @@ namespace {
 
 namespace json = boost::json;
 
-#define SCIM_AUTH(call_name)                                                                                          \
-    auto auth_ = authenticate(ctx, req, params);                                                                       \
-    if (auto* res_ = std::get_if<http_response>(&auth_))                                                              \
-        return std::move(*res_);                                                                                       \
-    auto& call_name = std::get<scim_call>(auth_)
-
 bool email_shaped(std::string_view s)
 {
     auto const at = s.find('@');
     return at != std::string_view::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string_view::npos;
 }
 
-/// The provenance-tracked values of a SCIM user (adopt.hpp scim_values).
-provisioning::scim_values values_of(scim::user const& u)
+/// The provenance-tracked values of a SCIM user (adopt.hpp scim_values); the role from
+/// the connection's scim.role_attribute.
+provisioning::scim_values values_of(scim::user const& u, scim::role_attribute const& role_attribute)
 {
     provisioning::scim_values v;
     if (auto e = scim::primary_email(u))
@@ -55,23 +51,21 @@ provisioning::scim_values values_of(scim::user const& u)
         v.display_name = u.display_name;
     else if (!u.name.formatted.empty())
         v.display_name = u.name.formatted;
-    if (auto const* roles = u.other.if_contains("roles"); roles && roles->is_array()) {
-        json::object const* chosen = nullptr;
-        for (auto const& r : roles->as_array()) {
-            if (!r.is_object())
-                continue;
-            if (!chosen)
-                chosen = &r.as_object();
-            if (auto const* p = r.as_object().if_contains("primary"); p && p->is_bool() && p->as_bool()) {
-                chosen = &r.as_object();
-                break;
-            }
-        }
-        if (chosen)
-            if (auto const* value = chosen->if_contains("value"); value && value->is_string() && !value->as_string().empty())
-                v.role = std::string(value->as_string());
-    }
+    v.role = scim::role_of(u, role_attribute);
     return v;
+}
+
+/// 400 invalidValue when the role SCIM sends is not one of [roles] order.
+std::optional<http_response> unknown_role(scim_call const& call, provisioning::scim_values const& values)
+{
+    for (auto const& r : call.ctx.cfg.roles.order)
+        if (values.role && r == *values.role)
+            return std::nullopt;
+    if (!values.role)
+        return std::nullopt;
+    return scim_error_response(scim::errc::invalid_value,
+                               scim::to_string(call.connection.scim.role_attribute) + ": \"" + *values.role +
+                                   "\" is not a role of this server (one of the [roles] order)");
 }
 
 /// The resource as stored: the rendered user without id and meta.
@@ -95,33 +89,6 @@ json::object render(store::scim_user_record const& r, bool active, std::string c
     scim::resource_meta meta{r.user_id, r.created_at, r.updated_at, std::to_string(r.version)};
     o["meta"] = scim::render_meta(scim::user_resource_type(), meta, base_url);
     return o;
-}
-
-http_response single(int status, json::object body)
-{
-    std::string location;
-    std::string etag;
-    if (auto const* meta = body.if_contains("meta"); meta && meta->is_object()) {
-        if (auto const* l = meta->as_object().if_contains("location"); l && l->is_string())
-            location = std::string(l->as_string());
-        if (auto const* v = meta->as_object().if_contains("version"); v && v->is_string())
-            etag = std::string(v->as_string());
-    }
-    auto res = scim_json(status, body);
-    if (!location.empty())
-        res.headers.set("Location", location);
-    if (!etag.empty())
-        res.headers.set("ETag", etag);
-    return res;
-}
-
-/// Whether the role is one of [roles] order.
-bool known_role(app_context const& ctx, std::string const& role)
-{
-    for (auto const& r : ctx.cfg.roles.order)
-        if (r == role)
-            return true;
-    return false;
 }
 
 /// Loads a user of the call's connection: the scim row and the users row.
@@ -161,24 +128,13 @@ std::optional<std::string> optional_of(std::string const& s)
     return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-/// Appends the event and commits; notifies tailers. A failure is a response.
-std::optional<http_response> commit_with(scim_call const& call, store::transaction& tx, store::audit_event const& e)
-{
-    if (auto r = tx.audit().append(e); !r)
-        return store_failure(call, r.error(), "append audit event", &tx);
-    if (auto r = tx.commit(); !r)
-        return store_failure(call, r.error(), "commit", &tx);
-    process_audit_notifier().notify();
-    return std::nullopt;
-}
-
 /// The shared tail of PUT and PATCH: `next` replaces the user's SCIM resource.
 http_response replace_user(scim_call const& call, store::transaction& tx, loaded_user const& current,
                            scim::user const& next)
 {
-    auto const values = values_of(next);
-    if (values.role && !known_role(call.ctx, *values.role))
-        return scim_error_response(scim::errc::invalid_value, "roles: \"" + *values.role + "\" is not a role of this server");
+    auto const values = values_of(next, call.connection.scim.role_attribute);
+    if (auto refused = unknown_role(call, values))
+        return std::move(*refused);
     auto const before = render(current.scim, current.user.active, call.base_url);
     auto changes = provisioning::plan_scim_writes(tx, current.user.id, call.owner(), values, true);
     if (!changes)
@@ -221,14 +177,14 @@ http_response replace_user(scim_call const& call, store::transaction& tx, loaded
     }
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
-    return single(200, std::move(after));
+    return single_resource(200, std::move(after));
 }
 
 /// Adopts `existing` (a JIT- or admin-created user holding the POSTed userName/email).
 http_response adopt(scim_call const& call, store::transaction& tx, store::user_record const& existing,
                     scim::user const& u)
 {
-    auto const values = values_of(u);
+    auto const values = values_of(u, call.connection.scim.role_attribute);
     auto before_state = json::object{{"created_by", existing.created_by}, {"active", existing.active}};
     auto changes = provisioning::plan_scim_writes(tx, existing.id, call.owner(), values, false);
     if (!changes)
@@ -264,12 +220,7 @@ http_response adopt(scim_call const& call, store::transaction& tx, store::user_r
     }
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
-    return single(201, std::move(after));
-}
-
-scim::result<scim::projection> projection_of(std::map<std::string, std::string, std::less<>> const& q)
-{
-    return scim::parse_projection(parameter(q, "attributes"), parameter(q, "excludedAttributes"));
+    return single_resource(201, std::move(after));
 }
 
 } // namespace
@@ -280,12 +231,12 @@ http_response handle_users_create(app_context const& ctx, http_request const& re
     auto body = parse_body(req);
     if (!body)
         return scim_error_response(body.error());
-    auto u = scim::parse_user(*body);
+    auto u = scim::parse_user(*body, call.user_type->type());
     if (!u)
         return scim_error_response(u.error());
-    auto const values = values_of(*u);
-    if (values.role && !known_role(ctx, *values.role))
-        return scim_error_response(scim::errc::invalid_value, "roles: \"" + *values.role + "\" is not a role of this server");
+    auto const values = values_of(*u, call.connection.scim.role_attribute);
+    if (auto refused = unknown_role(call, values))
+        return std::move(*refused);
 
     auto began = ctx.store.begin(store::access::write);
     if (!began)
@@ -348,7 +299,7 @@ http_response handle_users_create(app_context const& ctx, http_request const& re
     auto e = scim_event(call, "scim.user.created", id, nullptr, after);
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
-    return single(201, std::move(after));
+    return single_resource(201, std::move(after));
 }
 
 http_response handle_user_get(app_context const& ctx, http_request const& req, route_params const& params)
@@ -357,7 +308,7 @@ http_response handle_user_get(app_context const& ctx, http_request const& req, r
     auto q = query_parameters(req.query());
     if (!q)
         return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
-    auto proj = projection_of(*q);
+    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
     if (!proj)
         return scim_error_response(proj.error());
     auto began = ctx.store.begin(store::access::read);
@@ -367,31 +318,20 @@ http_response handle_user_get(app_context const& ctx, http_request const& req, r
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
     auto const& l = std::get<loaded_user>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), true))
+        return std::move(*refused);
     auto body = render(l.scim, l.user.active, call.base_url);
-    return single(200, scim::apply_projection(body, *proj, scim::user_resource_type()));
+    return single_resource(200, scim::apply_projection(body, *proj, call.user_type->type()));
 }
 
 http_response handle_users_list(app_context const& ctx, http_request const& req, route_params const& params)
 {
     SCIM_AUTH(call);
-    auto q = query_parameters(req.query());
-    if (!q)
-        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
-    auto page = scim::parse_page_request(parameter(*q, "startIndex"), parameter(*q, "count"), scim_max_results);
-    if (!page)
-        return scim_error_response(page.error());
-    auto proj = projection_of(*q);
-    if (!proj)
-        return scim_error_response(proj.error());
-    std::optional<scim::filter> filter;
-    if (auto text = parameter(*q, "filter")) {
-        auto f = scim::parse_filter(*text, {scim_max_filter_length, scim_max_filter_depth});
-        if (!f)
-            return scim_error_response(f.error());
-        if (auto v = scim::validate_filter(*f, scim::user_resource_type()); !v)
-            return scim_error_response(v.error());
-        filter = std::move(*f);
-    }
+    auto const& type = call.user_type->type();
+    auto parsed = parse_list_query(call, type);
+    if (auto* res = std::get_if<http_response>(&parsed))
+        return std::move(*res);
+    auto const& q = std::get<list_query>(parsed);
 
     auto began = ctx.store.begin(store::access::read);
     if (!began)
@@ -400,21 +340,19 @@ http_response handle_users_list(app_context const& ctx, http_request const& req,
     auto const& conn = call.connection.id;
 
     std::vector<store::scim_user_record> rows;
-    std::size_t total = 0;
-    bool paged_by_store = false;
+    std::optional<std::size_t> store_total;
     std::optional<scim::indexed_lookup> lookup;
-    if (filter)
-        lookup = scim::as_indexed_lookup(*filter);
-    if (!filter) {
+    if (q.filter)
+        lookup = scim::as_indexed_lookup(*q.filter);
+    if (!q.filter) {
         auto count = tx.scim().count_users(conn);
         if (!count)
             return store_failure(call, count.error(), "count users", &tx);
-        total = *count;
-        auto listed = tx.scim().list_users(conn, page->start_index - 1, page->count);
+        store_total = *count;
+        auto listed = tx.scim().list_users(conn, q.page.start_index - 1, q.page.count);
         if (!listed)
             return store_failure(call, listed.error(), "list users", &tx);
         rows = std::move(*listed);
-        paged_by_store = true;
     } else if (lookup && lookup->attribute == scim::indexed_attribute::user_name) {
         auto found = tx.scim().find_user_by_user_name(conn, lookup->value);
         if (!found)
@@ -447,21 +385,11 @@ http_response handle_users_list(app_context const& ctx, http_request const& req,
         if (!user)
             return store_failure(call, user.error(), "find user", &tx);
         auto body = render(r, *user && (*user)->active, call.base_url);
-        if (filter && !scim::matches(*filter, body, scim::user_resource_type()))
+        if (q.filter && !scim::matches(*q.filter, body, type))
             continue;
         matched.push_back(std::move(body));
     }
-    std::vector<json::value> resources;
-    if (paged_by_store) {
-        for (auto& m : matched)
-            resources.push_back(scim::apply_projection(m, *proj, scim::user_resource_type()));
-    } else {
-        total = matched.size();
-        auto const [b, e] = scim::page_bounds(*page, total);
-        for (auto i = b; i < e; ++i)
-            resources.push_back(scim::apply_projection(matched[i], *proj, scim::user_resource_type()));
-    }
-    return scim_json(200, scim::render_list_response(std::move(resources), total, page->start_index));
+    return list_response(std::move(matched), store_total, q, type);
 }
 
 http_response handle_user_replace(app_context const& ctx, http_request const& req, route_params const& params)
@@ -470,7 +398,7 @@ http_response handle_user_replace(app_context const& ctx, http_request const& re
     auto body = parse_body(req);
     if (!body)
         return scim_error_response(body.error());
-    auto u = scim::parse_user(*body);
+    auto u = scim::parse_user(*body, call.user_type->type());
     if (!u)
         return scim_error_response(u.error());
     auto began = ctx.store.begin(store::access::write);
@@ -479,7 +407,10 @@ http_response handle_user_replace(app_context const& ctx, http_request const& re
     auto loaded = load(call, **began, params.get("id"));
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
-    return replace_user(call, **began, std::get<loaded_user>(loaded), *u);
+    auto const& l = std::get<loaded_user>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), false))
+        return std::move(*refused);
+    return replace_user(call, **began, l, *u);
 }
 
 http_response handle_user_patch(app_context const& ctx, http_request const& req, route_params const& params)
@@ -495,13 +426,15 @@ http_response handle_user_patch(app_context const& ctx, http_request const& req,
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
     auto const& l = std::get<loaded_user>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), false))
+        return std::move(*refused);
     auto const current = render(l.scim, l.user.active, call.base_url);
     scim::patch_limits limits;
     limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
-    auto patched = scim::apply_patch(current, *body, scim::user_resource_type(), limits);
+    auto patched = scim::apply_patch(current, *body, call.user_type->type(), limits);
     if (!patched)
         return scim_error_response(patched.error());
-    auto u = scim::parse_user(*patched);
+    auto u = scim::parse_user(*patched, call.user_type->type());
     if (!u)
         return scim_error_response(u.error());
     return replace_user(call, **began, l, *u);
@@ -518,6 +451,8 @@ http_response handle_user_delete(app_context const& ctx, http_request const& req
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
     auto const& l = std::get<loaded_user>(loaded);
+    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), false))
+        return std::move(*refused);
     auto before = render(l.scim, l.user.active, call.base_url);
     if (auto r = tx.users().remove(l.user.id); !r)
         return store_failure(call, r.error(), "delete user", &tx);

@@ -55,4 +55,16 @@ policy_lookup policies_of(known_connections const& known)
     };
 }
 
+scim_lookup scim_settings_of(known_connections const& known)
+{
+    auto settings = std::make_shared<std::map<std::string, scim_settings, std::less<>>>();
+    for (auto const& c : known.connections)
+        settings->emplace(c.settings.id, c.settings.scim);
+    return [settings](std::string_view id) -> std::optional<scim_settings> {
+        if (auto it = settings->find(id); it != settings->end())
+            return it->second;
+        return std::nullopt;
+    };
+}
+
 } // namespace ssogate::gateway::users_detail

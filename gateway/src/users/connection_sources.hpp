@@ -37,4 +37,7 @@ struct known_connections {
 /// The JIT policies of `known` (a copy: the function owns what it needs).
 [[nodiscard]] policy_lookup policies_of(known_connections const& known);
 
+/// The [connection.scim] settings of `known` (a copy).
+[[nodiscard]] scim_lookup scim_settings_of(known_connections const& known);
+
 } // namespace ssogate::gateway::users_detail

@@ -5,6 +5,7 @@
 #include <ssogate/gateway/provisioning.hpp>
 #include <ssogate/jit/plan_json.hpp>
 #include <ssogate/jit/planner.hpp>
+#include <ssogate/store/owner.hpp>
 
 #include <boost/json.hpp>
 
@@ -138,6 +139,8 @@ std::optional<jit::identity> identity_of(std::string const& connection_id, boost
     return id;
 }
 
+} // namespace
+
 store::result<next_sign_in> plan_next_sign_in(store::transaction& tx, store::identity_record const& identity,
                                               policy_lookup const& policy_of, time_point now)
 {
@@ -180,8 +183,6 @@ store::result<next_sign_in> plan_next_sign_in(store::transaction& tx, store::ide
     n.plan = jit::plan(*id, *state, *policy, now);
     return n;
 }
-
-} // namespace
 
 store::result<std::optional<store::user_record>> find_user(store::transaction& tx, std::string_view email_or_id)
 {
@@ -271,8 +272,93 @@ boost::json::object user_details_to_json(user_details const& d)
     };
 }
 
+namespace {
+
+std::string owner_of(std::vector<owned_value> const& values, std::string_view name)
+{
+    for (auto const& v : values)
+        if (v.name == name)
+            return v.owner;
+    return {};
+}
+
+/// The first sign-in through `row`'s connection of a user its SCIM provisioned.
+next_sign_in plan_first_sign_in(store::scim_user_record const& row, user_details const& d,
+                                std::optional<jit::connection_policy> const& policy,
+                                std::optional<scim_settings> const& scim, std::optional<bool> jit_enabled)
+{
+    next_sign_in n;
+    n.connection_id = row.connection_id;
+    n.status = "first_sign_in";
+    n.jit_enabled = jit_enabled;
+    first_sign_in f;
+    if (scim) {
+        f.match_on = std::string(to_string(scim->match_on));
+        f.match_value = scim->match_on == scim_match::external_id ? row.external_id.value_or("") : row.user_name;
+    }
+    auto const jit_owner = store::owner_jit(row.connection_id);
+    auto const foreign = [&](std::string const& owner) { return !owner.empty() && owner != jit_owner; };
+    auto mode_text = [](jit::update_mode m) { return std::string(jit::to_string(m)); };
+    for (std::string_view field : {"email", "given_name", "family_name", "display_name"}) {
+        auto const owner = owner_of(d.profile, field);
+        if (foreign(owner)) {
+            f.kept.push_back(std::string(field) + " (" + owner + ")");
+            continue;
+        }
+        if (!policy)
+            continue;
+        auto const mode = field == "email" ? policy->email_update() : policy->profile_update();
+        std::string const state = owner.empty() ? "unowned" : "owned by " + jit_owner;
+        if (mode == jit::update_mode::never)
+            continue;
+        if (mode == jit::update_mode::on_create && !owner.empty())
+            continue;
+        f.may_set.push_back(std::string(field) + ": " + state + ", update = " + mode_text(mode) +
+                            (mode == jit::update_mode::on_create ? " (only while it has no value)" : ""));
+    }
+    bool foreign_role = false;
+    for (auto const& r : d.roles)
+        if (foreign(r.owner)) {
+            foreign_role = true;
+            f.kept.push_back("role " + r.name + " (" + r.owner + ")");
+        }
+    if (policy && !foreign_role && policy->role_update() != jit::update_mode::never)
+        f.may_set.push_back("role: from the role mapping" +
+                            (policy->default_role ? " (else default_role " + *policy->default_role + ")"
+                                                  : std::string()) +
+                            ", update = " + mode_text(policy->role_update()));
+    for (auto const& t : d.teams)
+        if (foreign(t.owner))
+            f.kept.push_back("team " + t.name + " (" + t.owner + ")");
+    if (policy && policy->groups != jit::group_mode::off && policy->teams_update() != jit::update_mode::never)
+        f.may_set.push_back("teams: memberships from the group mapping, owned by " + jit_owner + " (groups = " +
+                            std::string(jit::to_string(policy->groups)) + ", update = " +
+                            mode_text(policy->teams_update()) + ")");
+    if (!policy) {
+        n.detail = "connection " + row.connection_id + " is not configured any more";
+    } else if (jit_enabled && !*jit_enabled) {
+        f.may_set.clear();
+        n.detail = "JIT is off on " + row.connection_id + ": the first sign-in links the identity and writes nothing else";
+    } else {
+        n.detail = "never signed in through " + row.connection_id + ": the first sign-in links the identity to this "
+                   "user (" + (f.match_on.empty() ? std::string("scim.match_on") : f.match_on) +
+                   (f.match_value.empty() ? std::string() : " = \"" + f.match_value + "\"") +
+                   "), keeps what other sources own and may set the rest";
+    }
+    n.first = std::move(f);
+    return n;
+}
+
+} // namespace
+
 store::result<user_explanation> explain_user(store::transaction& tx, store::user_record const& user,
                                              policy_lookup const& policy_of, time_point now)
+{
+    return explain_user(tx, user, policy_of, scim_lookup{}, now);
+}
+
+store::result<user_explanation> explain_user(store::transaction& tx, store::user_record const& user,
+                                             policy_lookup const& policy_of, scim_lookup const& scim_of, time_point now)
 {
     user_explanation e;
     // One pass over the audit log serves both the setters of the values and the conflicts.
@@ -309,6 +395,26 @@ store::result<user_explanation> explain_user(store::transaction& tx, store::user
         if (!n)
             return n.error();
         e.next_sign_ins.push_back(std::move(*n));
+    }
+
+    // SCIM views the user is in without an identity on that connection: the first sign-in.
+    auto views = tx.scim().user_connections(user.id);
+    if (!views)
+        return views.error();
+    for (auto const& v : *views) {
+        bool const signed_in = std::any_of(e.details.identities.begin(), e.details.identities.end(),
+                                           [&](auto const& i) { return i.connection_id == v.connection_id; });
+        if (signed_in)
+            continue;
+        auto row = tx.connections().find(v.connection_id);
+        if (!row)
+            return row.error();
+        auto policy = policy_of ? policy_of(v.connection_id) : std::nullopt;
+        if (!*row)
+            policy.reset();
+        auto scim = scim_of ? scim_of(v.connection_id) : std::nullopt;
+        e.next_sign_ins.push_back(plan_first_sign_in(v, e.details, policy, scim,
+                                                     *row ? std::optional<bool>((*row)->jit_enabled) : std::nullopt));
     }
 
     auto pending = tx.link_approvals().pending();
@@ -354,7 +460,14 @@ boost::json::object user_explanation_to_json(user_explanation const& e)
             {"status", n.status},
             {"detail", n.detail.empty() ? boost::json::value(nullptr) : boost::json::value(n.detail)},
             {"jit_enabled", n.jit_enabled ? boost::json::value(*n.jit_enabled) : boost::json::value(nullptr)},
-            {"plan", n.plan ? boost::json::value_from(*n.plan) : boost::json::value(nullptr)}});
+            {"plan", n.plan ? boost::json::value_from(*n.plan) : boost::json::value(nullptr)},
+            {"first_sign_in", n.first ? boost::json::value(boost::json::object{
+                                            {"match_on", n.first->match_on.empty() ? boost::json::value(nullptr)
+                                                                                   : boost::json::value(n.first->match_on)},
+                                            {"match_value", n.first->match_value},
+                                            {"kept", boost::json::value_from(n.first->kept)},
+                                            {"may_set", boost::json::value_from(n.first->may_set)}})
+                                      : boost::json::value(nullptr)}});
     out["conflicts"] = std::move(conflicts);
     out["assertions"] = std::move(assertions);
     out["last_assertion"] = e.last_assertion ? boost::json::value(assertion_json(*e.last_assertion))

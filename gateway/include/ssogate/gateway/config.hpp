@@ -33,6 +33,8 @@
 // connection_defaults_spelled_out.toml list every key with its default and meaning;
 // a test keeps them equal to the code's defaults.
 // ---------------------------------------------------------------------------------
+#include <ssogate/scim/role_attribute.hpp>
+
 #include <boost/assert/source_location.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -355,6 +357,10 @@ struct scim_settings {
     /// `match_on`: "userName" | "externalId" — how a SCIM user links to its first
     /// sign-in (against NameID/email). Default userName.
     scim_match match_on = scim_match::user_name;
+    /// `role_attribute`: where the SCIM client carries the role SCIM owns — "roles"
+    /// (core, the default), an enterprise extension attribute, or a custom extension's
+    /// "urn:…:User:NAME" (scim/role_attribute.hpp). The value must be one of [roles] order.
+    scim::role_attribute role_attribute;
 
     friend bool operator==(scim_settings const&, scim_settings const&) = default;
 };

@@ -14,6 +14,7 @@
 // Thread-safety: free functions over the caller's transaction (one thread at a time).
 #include <ssogate/gateway/admin.hpp>
 #include <ssogate/gateway/app_context.hpp>
+#include <ssogate/gateway/config.hpp>
 #include <ssogate/gateway/http.hpp>
 #include <ssogate/gateway/router.hpp>
 #include <ssogate/jit/plan.hpp>
@@ -105,6 +106,25 @@ struct seen_assertion {
     boost::json::value assertion;
 };
 
+/// What JIT will do at the first sign-in through a connection whose SCIM provisioned the
+/// user (a scim_users row) while the user has no identity there yet: there is no
+/// assertion to plan with, so this says how the identity will be linked and which values
+/// JIT keeps and which it may write, from the provenance records and the JIT policy.
+struct first_sign_in {
+    /// "userName" | "externalId" (the connection's scim.match_on), or empty when the
+    /// caller's scim_lookup does not know the connection.
+    std::string match_on;
+    /// The SCIM value the assertion must carry: with userName, the subject or the asserted
+    /// email must equal it (case-insensitively); with externalId, the subject must.
+    std::string match_value;
+    /// Values JIT keeps as they are because another source owns them ("email" (scim:okta),
+    /// "role editor" (scim:okta), "team Payments" (admin)); a different assertion value is
+    /// recorded as provision.conflict.
+    std::vector<std::string> kept;
+    /// What JIT may write, each with why ("given_name: unowned, jit.update = each_login").
+    std::vector<std::string> may_set;
+};
+
 /// What JIT would do if the user signed in again through one connection with the last
 /// assertion seen there.
 struct next_sign_in {
@@ -117,7 +137,19 @@ struct next_sign_in {
     std::string detail;
     std::optional<bool> jit_enabled;    ///< the runtime switch (store row), when known
     std::optional<jit::provisioning_plan> plan;
+    /// status "first_sign_in": the user was provisioned by this connection's SCIM and has
+    /// never signed in through it.
+    std::optional<first_sign_in> first;
 };
+
+/// What JIT would do at the next sign-in through `identity` with its last stored
+/// assertion (jit::plan on the state read in `tx`; nothing written). A store error only
+/// when reading fails; the other outcomes are statuses of next_sign_in.
+[[nodiscard]] store::result<next_sign_in> plan_next_sign_in(store::transaction& tx,
+                                                            store::identity_record const& identity,
+                                                            std::function<std::optional<jit::connection_policy>(
+                                                                std::string_view)> const& policy_of,
+                                                            std::chrono::system_clock::time_point now);
 
 /// The answer to "why does this user have this value?".
 struct user_explanation {
@@ -134,18 +166,29 @@ struct user_explanation {
 /// store's rows in the CLI); explain sets `jit_enabled` from the store row itself.
 using policy_lookup = std::function<std::optional<jit::connection_policy>(std::string_view connection_id)>;
 
+/// A connection's [connection.scim] settings by id (for scim.match_on), nullopt when unknown.
+using scim_lookup = std::function<std::optional<scim_settings>(std::string_view connection_id)>;
+
 /// Explains `user`: reads its details, the conflicts and link requests recorded for it,
 /// the last assertions seen, and runs jit::plan (pure) for each identity on the state
 /// read in `tx` and `now`. Writes nothing; a read transaction is enough.
 [[nodiscard]] store::result<user_explanation> explain_user(store::transaction& tx, store::user_record const& user,
                                                            policy_lookup const& policy_of,
                                                            std::chrono::system_clock::time_point now);
+/// The same, with each connection's SCIM settings: a SCIM-provisioned user who never
+/// signed in through a connection gets a next_sign_in with status "first_sign_in" for it
+/// (`first`: match_on and the value to match, what JIT keeps and what it may set). The
+/// overload above passes a lookup that knows no connection (match_on left empty).
+[[nodiscard]] store::result<user_explanation> explain_user(store::transaction& tx, store::user_record const& user,
+                                                           policy_lookup const& policy_of, scim_lookup const& scim_of,
+                                                           std::chrono::system_clock::time_point now);
 
 /// user_details_to_json plus
 ///  "conflicts":[{"event":{…},"connection", "kind","item","assertion_value","stored_value","stored_owner","detail"}],
 ///  "assertions":[{"connection","subject","at","assertion":{…}}], "last_assertion": {…}|null,
 ///  "link_approvals":[{"id","connection","subject","email","requested_at"}],
-///  "next_sign_in":[{"connection","status","detail","jit_enabled","plan":{jit plan JSON}|null}]
+///  "next_sign_in":[{"connection","status","detail","jit_enabled","plan":{jit plan JSON}|null,
+///                   "first_sign_in":{"match_on","match_value","kept":[…],"may_set":[…]}|null}]
 [[nodiscard]] boost::json::object user_explanation_to_json(user_explanation const& e);
 
 // ---------------------------------------------------------------------------------
