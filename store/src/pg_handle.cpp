@@ -16,7 +16,7 @@ std::string one_line(std::string s)
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
         s.pop_back();
     for (auto& c : s)
-        if (c == '\n')
+        if (c == '\n' || c == '\t')
             c = ' ';
     return s;
 }
