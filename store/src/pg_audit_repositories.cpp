@@ -201,27 +201,39 @@ result<std::int64_t> pg_audit::last_seq()
 
 result<chain_verification> pg_audit::verify_chain()
 {
-    static std::string const sql = std::string(audit_columns) + "ORDER BY seq";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
+    // libpq holds a whole result in memory, so read the log in pages by seq (one
+    // snapshot in a read transaction; an index range scan per page) rather than at once.
+    static std::string const sql = std::string(audit_columns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+    constexpr std::int64_t page = 5000;
     chain_verification out;
     std::int64_t expected_seq = 1;
     std::string expected_prev(genesis_hash);
+    std::int64_t last = 0;
     for (;;) {
-        auto row = ctx_.next(*st);
-        if (!row)
-            return propagate(row);
-        if (!*row)
-            return out;
-        auto const stored = read_event(*st);
-        if (auto broken = detail::check_link(stored, expected_seq, expected_prev)) {
-            out.first_break = std::move(broken);
-            return out;
+        auto st = ctx_.prepare(sql);
+        if (!st)
+            return propagate(st);
+        st->bind_int(1, last).bind_int(2, page);
+        std::int64_t rows = 0;
+        for (;;) {
+            auto row = ctx_.next(*st);
+            if (!row)
+                return propagate(row);
+            if (!*row)
+                break;
+            ++rows;
+            auto const stored = read_event(*st);
+            if (auto broken = detail::check_link(stored, expected_seq, expected_prev)) {
+                out.first_break = std::move(broken);
+                return out;
+            }
+            ++out.events_checked;
+            expected_seq = stored.seq + 1;
+            expected_prev = stored.hash;
+            last = stored.seq;
         }
-        ++out.events_checked;
-        expected_seq = stored.seq + 1;
-        expected_prev = stored.hash;
+        if (rows < page)
+            return out;
     }
 }
 

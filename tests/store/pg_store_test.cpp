@@ -378,3 +378,33 @@ TEST_CASE("is_postgres_url tells PostgreSQL URLs from SQLite paths", "[store][.p
     CHECK_FALSE(store::is_postgres_url("/var/lib/ssogate/ssogate.db"));
     CHECK_FALSE(store::is_postgres_url("postgresql.db"));
 }
+
+TEST_CASE("verify_chain on PostgreSQL reads a log longer than one page and finds a break past it",
+          "[store][.postgres]")
+{
+    auto const url = postgres_server::shared().create_database();
+    auto s = open(url);
+    {
+        auto tx = begin(*s);
+        for (int i = 1; i <= 5003; ++i)
+            REQUIRE(tx->audit().append(event("e" + std::to_string(i))).has_value());
+        REQUIRE(tx->commit().has_value());
+    }
+    {
+        auto tx = begin(*s, store::access::read);
+        auto v = tx->audit().verify_chain();
+        REQUIRE(v.has_value());
+        CHECK_FALSE(v->first_break.has_value());
+        CHECK(v->events_checked == 5003);
+    }
+    test::raw_exec(url, "DROP TRIGGER audit_events_no_delete");
+    test::raw_exec(url, "DELETE FROM audit_events WHERE seq = 5002");
+    auto tx = begin(*s, store::access::read);
+    auto v = tx->audit().verify_chain();
+    REQUIRE(v.has_value());
+    REQUIRE(v->first_break.has_value());
+    CHECK(v->first_break->seq == 5002);
+    CHECK(v->first_break->field == "seq");
+    CHECK(v->first_break->actual == "5003");
+    CHECK(v->events_checked == 5001);
+}
