@@ -118,6 +118,7 @@ TEST_CASE("default_config holds the embedded defaults", "[gateway][config]")
     CHECK(c.store.path == "ssogate.db");
     CHECK_FALSE(c.store.url);
     CHECK(c.store.pool_size == 8);
+    CHECK(c.store.refresh_interval == std::chrono::seconds(1));
     CHECK(c.session.lifetime == 8h);
     CHECK(c.session.idle_timeout == 1h);
     CHECK(c.roles.order == std::vector<std::string>{"member", "editor", "owner"});
@@ -265,6 +266,7 @@ TEST_CASE("a config file that sets every key is parsed into the typed config", "
 
     CHECK(c.store.path == dir / "data/ssogate.db");
     CHECK(c.store.pool_size == 16);
+    CHECK(c.store.refresh_interval == std::chrono::seconds(30));
     CHECK(c.session.lifetime == 12h);
     CHECK(c.session.idle_timeout == 90min);
     CHECK(c.roles.order == std::vector<std::string>{"viewer", "member", "editor", "owner"});
@@ -292,8 +294,8 @@ TEST_CASE("a config file that sets every key is parsed into the typed config", "
           == std::vector<std::string>{"https://app.example.com", "https://wiki.example.com:8443"});
 
     CHECK_FALSE(k.jit.enabled);
-    CHECK(k.jit_enabled_line == 52);
-    CHECK(k.declared_at.line == 37);
+    CHECK(k.jit_enabled_line == 53);
+    CHECK(k.declared_at.line == 38);
     CHECK(k.declared_at.file == file);
     CHECK(k.jit.update == update_mode::on_create);
     CHECK(k.jit.groups == group_sync_mode::sync);
@@ -537,6 +539,11 @@ TEST_CASE("config values out of range are rejected, never clamped", "[gateway][c
     CHECK(refused("[server]\nread_timeout = \"0s\"\n").code == config_errc::out_of_range);
     CHECK(refused("[server]\nidle_timeout = \"2h\"\n").code == config_errc::out_of_range);
     CHECK(refused("[store]\npool_size = 0\n").code == config_errc::out_of_range);
+    CHECK(refused("[store]\nrefresh_interval = \"0s\"\n").code == config_errc::out_of_range);
+    CHECK(refused("[store]\nrefresh_interval = \"2h\"\n").message.find(
+              "store.refresh_interval must be between 1s and 1h (got \"2h\")") != std::string::npos);
+    CHECK(refused("[store]\nrefresh_interval = 10\n").code == config_errc::wrong_type);
+    CHECK(parsed("[store]\nrefresh_interval = \"1h\"\n").store.refresh_interval == std::chrono::hours(1));
     CHECK(refused("[admin]\nsession_idle_timeout = \"2d\"\n").code == config_errc::out_of_range);
     CHECK(refused("[admin]\nroles = []\n").code == config_errc::out_of_range);
     CHECK(refused("[roles]\norder = []\n").code == config_errc::out_of_range);

@@ -5,6 +5,7 @@
 #include <ssogate/gateway/cli.hpp>
 #include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
+#include <ssogate/gateway/node_sync.hpp>
 #include <ssogate/gateway/reload.hpp>
 #include <ssogate/gateway/routes.hpp>
 #include <ssogate/gateway/server.hpp>
@@ -161,6 +162,13 @@ int run_serve(cli_context& cli)
     sync_file_connections(cfg, *store, std::chrono::system_clock::now());
     out << "connections: " << connections.all().size() << '\n';
 
+    // Other nodes on this database (issue 10, node_sync.hpp): their audit commits wake
+    // our tailers, their connection changes re-list our registry at once, and
+    // [store] refresh_interval bounds how stale the listing gets without a notification.
+    connections.set_refresh_interval(cfg.store.refresh_interval);
+    std::optional<node_sync> nodes;
+    nodes.emplace(*store, connections, process_audit_notifier(), cfg.store.refresh_interval, log);
+
     // [audit] file: committed events appended as JSON lines by a thread of its own; SIGHUP reopens it.
     std::unique_ptr<audit_file_sink> audit_sink;
     if (cfg.audit.file) {
@@ -197,6 +205,7 @@ int run_serve(cli_context& cli)
     pid.reset();
     sighup.reset(); // no reload once the store starts closing
     audit_sink.reset(); // writes the last committed events, before the store closes
+    nodes.reset(); // stops the store's change watch before the store closes
     store.reset(); // close the store only after the last request has finished
     log.info("stopped");
     return exit_ok;

@@ -132,7 +132,7 @@ store_settings read_store(context const& ctx, toml::table const* t)
     out.path = ctx.resolve(out.path);
     if (!t)
         return out;
-    section s(ctx, *t, "store.", {"path", "url", "pool_size"});
+    section s(ctx, *t, "store.", {"path", "url", "pool_size", "refresh_interval"});
     if (auto p = s.path("path"))
         out.path = std::move(*p);
     if (auto url = s.string("url")) {
@@ -147,6 +147,8 @@ store_settings read_store(context const& ctx, toml::table const* t)
     }
     if (auto n = s.integer("pool_size", 1, 1024))
         out.pool_size = static_cast<unsigned>(*n);
+    if (auto d = s.duration("refresh_interval", 1s, 1h))
+        out.refresh_interval = *d;
     return out;
 }
 

@@ -488,6 +488,15 @@ void connection_registry::invalidate(std::string_view id) const
     state_->listed_at.reset();
 }
 
+void connection_registry::reload_store_connections() const
+{
+    {
+        std::lock_guard l(state_->mutex);
+        state_->listed_at.reset();
+    }
+    refresh_listing();
+}
+
 void connection_registry::replace_file_connections(std::vector<sso_connection> connections)
 {
     std::vector<connection_ptr> next;

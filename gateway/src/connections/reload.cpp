@@ -56,6 +56,7 @@ std::vector<std::string> settings_needing_restart(config const& a, config const&
     check(a.store.path == b.store.path, "store.path");
     check(a.store.url == b.store.url, "store.url");
     check(a.store.pool_size == b.store.pool_size, "store.pool_size");
+    check(a.store.refresh_interval == b.store.refresh_interval, "store.refresh_interval");
     check(a.session.lifetime == b.session.lifetime, "session.lifetime");
     check(a.session.idle_timeout == b.session.idle_timeout, "session.idle_timeout");
     check(a.roles.order == b.roles.order, "roles.order");

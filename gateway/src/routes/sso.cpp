@@ -21,6 +21,7 @@
 #include "provisioning/scim_match.hpp"
 #include "routes/acs_write.hpp"
 #include "routes/sso_support.hpp"
+#include "routes/store_outage.hpp"
 
 #include <boost/json.hpp>
 
@@ -79,9 +80,11 @@ std::chrono::milliseconds session_refresh_interval(std::chrono::seconds idle_tim
 /// or tampered, the session is no longer live, or the user is deactivated (the last two
 /// end the session: `session.ended`). Reads in a read transaction; only when it must
 /// write (last_seen_at older than session_refresh_interval, or a dead session to end)
-/// does it start over in a write transaction (`mode` = write).
+/// does it start over in a write transaction (`mode` = write). `store_down`, when given,
+/// is set when the answer is nullopt because the store could not be read (issue 10: the
+/// route then answers 503 instead of "not signed in").
 std::optional<signed_in> current_session(app_context const& ctx, http_request const& req,
-                                         store::access mode = store::access::read)
+                                         store::access mode = store::access::read, bool* store_down = nullptr)
 {
     auto secret = cookie_value(req, session_cookie);
     if (!secret || !is_hex(*secret, 64))
@@ -90,16 +93,20 @@ std::optional<signed_in> current_session(app_context const& ctx, http_request co
     auto began = ctx.store.begin(mode);
     if (!began) {
         ctx.log.warn("session: store unavailable", {{"error", began.error().message()}});
+        if (store_down)
+            *store_down = true;
         return std::nullopt;
     }
     auto& tx = **began;
     auto found = tx.sessions().find(*secret);
+    if (!found && store_down)
+        *store_down = true;
     if (!found || !*found)
         return std::nullopt;
     if (!store::is_live(**found, now, ctx.cfg.session.idle_timeout)) {
         if (mode == store::access::read) {
             began->reset(); // start over in a write transaction to end it
-            return current_session(ctx, req, store::access::write);
+            return current_session(ctx, req, store::access::write, store_down);
         }
         end_dead_session(ctx, tx, req, **found, *secret,
                          now >= (*found)->expires_at ? session_end_reason::expired : session_end_reason::idle_timeout);
@@ -109,12 +116,15 @@ std::optional<signed_in> current_session(app_context const& ctx, http_request co
     s.secret = *secret;
     s.session = **found;
     auto user = tx.users().find(s.session.user_id);
-    if (!user)
+    if (!user) {
+        if (store_down)
+            *store_down = true;
         return std::nullopt;
+    }
     if (!*user || !(*user)->active) {
         if (mode == store::access::read) {
             began->reset(); // start over in a write transaction to end it
-            return current_session(ctx, req, store::access::write);
+            return current_session(ctx, req, store::access::write, store_down);
         }
         end_dead_session(ctx, tx, req, s.session, *secret,
                          *user ? session_end_reason::user_deactivated : session_end_reason::user_deleted);
@@ -146,10 +156,13 @@ std::optional<signed_in> current_session(app_context const& ctx, http_request co
         if (now - s.session.last_seen_at < session_refresh_interval(ctx.cfg.session.idle_timeout))
             return s; // fresh enough: no write
         began->reset();
-        return current_session(ctx, req, store::access::write);
+        return current_session(ctx, req, store::access::write, store_down);
     }
-    if (auto t = tx.sessions().touch(*secret, now); !t || !tx.commit())
+    if (auto t = tx.sessions().touch(*secret, now); !t || !tx.commit()) {
+        if (store_down)
+            *store_down = true;
         return std::nullopt;
+    }
     s.session.last_seen_at = now;
     return s;
 }
@@ -262,11 +275,14 @@ http_response deny(app_context const& ctx, http_request const& req, sso_connecti
                                        random_hex(ctx, 16));
 
     auto write = [&](store::transaction& t) { return t.audit().append(ev).has_value() && t.commit().has_value(); };
+    bool const store_outage = d.reason == "store_unavailable" || d.reason == "store_error";
     bool written = false;
     if (audited) {
         written = true; // committed with the sign-in's batch, which woke the tailers
     } else if (tx) {
         written = write(*tx);
+    } else if (d.reason == "store_unavailable") {
+        // No transaction could be begun: do not wait for another one (issue 10).
     } else if (auto began = ctx.store.begin(store::access::write)) {
         written = write(**began);
     }
@@ -274,6 +290,8 @@ http_response deny(app_context const& ctx, http_request const& req, sso_connecti
         process_audit_notifier().notify(); // wake live tailers (SSE) now, not at their next poll
     else
         ctx.log.error("sso.login.denied: audit event not written", {{"trace_id", trace_id}});
+    if (store_outage) // the database, not the person: 503 and "try again" (issue 10)
+        return store_unavailable_page("Sign-in failed", trace_id);
 
     std::string body = "<p role=\"alert\">" + escape_markup(human_reason(d.reason, conn)) + "</p>\n"
                        "<p>If you contact your administrator, give them this reference: <span class=\"trace\">"
@@ -321,7 +339,11 @@ bool looks_like_request_id(std::string_view s) noexcept
 
 http_response handle_home(app_context const& ctx, http_request const& req, route_params const&)
 {
-    if (auto s = current_session(ctx, req)) {
+    bool store_down = false;
+    auto const session = current_session(ctx, req, store::access::read, &store_down);
+    if (store_down)
+        return store_unavailable_page("Sign in", log_store_outage(ctx, "home: read session", "session unreadable"));
+    if (auto const& s = session) {
         auto row = [](std::string_view k, std::string_view v) {
             return "<dt>" + escape_markup(k) + "</dt><dd>" + escape_markup(v) + "</dd>\n";
         };
@@ -401,7 +423,7 @@ http_response handle_sso_login(app_context const& ctx, http_request const& req, 
 {
     auto const conn = ctx.connections.find(params.get("connection"));
     if (!conn)
-        return unknown_connection_page();
+        return store_outage_page_if_down(ctx, "Sign in").value_or(unknown_connection_page());
     auto q = parse_form(req.query());
     if (!q)
         return html_page(400, "Sign in", "<p>The sign-in link is malformed. <a href=\"/\">Start again</a>.</p>");
@@ -441,8 +463,7 @@ http_response handle_sso_login(app_context const& ctx, http_request const& req, 
 
     auto began = ctx.store.begin(store::access::write);
     if (!began) {
-        ctx.log.error("sso.login: store unavailable", {{"error", began.error().message()}});
-        return html_page(503, "Sign in", "<p>Sign-in is unavailable right now. Please try again later.</p>");
+        return store_unavailable_page("Sign in", log_store_outage(ctx, "sso.login: begin", began.error().message()));
     }
     auto& tx = **began;
     store::pending_request pr{request_id, conn->id, return_to, now, now + request_lifetime};
@@ -455,9 +476,8 @@ http_response handle_sso_login(app_context const& ctx, http_request const& req, 
         (void)tx.sessions().sweep(now, ctx.cfg.session.idle_timeout);
     }
     if (!created || !swept || !tx.commit()) {
-        ctx.log.error("sso.login: cannot store the pending request",
-                      {{"connection", conn->id}, {"detail", tx.last_error_detail()}});
-        return html_page(503, "Sign in", "<p>Sign-in is unavailable right now. Please try again later.</p>");
+        return store_unavailable_page(
+            "Sign in", log_store_outage(ctx, "sso.login: cannot store the pending request", tx.last_error_detail()));
     }
     auto res = redirect(302, std::move(*url));
     res.headers.add("Set-Cookie", cookie_header(flow_cookie, *flow, "None", request_lifetime.count()));
@@ -468,7 +488,7 @@ http_response handle_sso_acs(app_context const& ctx, http_request const& req, ro
 {
     auto const conn = ctx.connections.find(params.get("connection"));
     if (!conn)
-        return unknown_connection_page();
+        return store_outage_page_if_down(ctx, "Sign-in failed").value_or(unknown_connection_page());
     // ssogate_acs_duration_seconds: observed when the answer is built, whatever the outcome
     // (when this handler returns, or when the finisher of a group-committed sign-in has run).
     struct acs_timer {
@@ -601,7 +621,10 @@ http_response handle_sso_metadata(app_context const& ctx, http_request const&, r
 
 http_response handle_me(app_context const& ctx, http_request const& req, route_params const&)
 {
-    auto s = current_session(ctx, req);
+    bool store_down = false;
+    auto s = current_session(ctx, req, store::access::read, &store_down);
+    if (store_down)
+        return store_unavailable_json(log_store_outage(ctx, "me: read session", "session unreadable"));
     http_response res;
     res.headers.set("Content-Type", "application/json");
     if (!s) {
@@ -626,7 +649,14 @@ http_response handle_me(app_context const& ctx, http_request const& req, route_p
 
 http_response handle_auth_check(app_context const& ctx, http_request const& req, route_params const&)
 {
-    auto s = current_session(ctx, req);
+    bool store_down = false;
+    auto s = current_session(ctx, req, store::access::read, &store_down);
+    if (store_down) { // not "not signed in": the proxy must not send the user to sign in again
+        auto res = http_response::text(503, "store unavailable\n");
+        res.headers.set("Retry-After", std::to_string(store_retry_after_seconds));
+        res.headers.set("X-Ssogate-Trace-Id", log_store_outage(ctx, "auth/check: read session", "session unreadable"));
+        return res;
+    }
     if (!s)
         return http_response::text(401, "not signed in\n");
     auto res = http_response::text(200, "ok\n");
@@ -644,7 +674,10 @@ http_response handle_logout(app_context const& ctx, http_request const& req, rou
         if (*origin != ctx.cfg.server.public_url)
             return html_page(403, "Sign out", "<p role=\"alert\">Sign-out must come from this site.</p>");
     }
-    auto s = current_session(ctx, req);
+    bool store_down = false;
+    auto s = current_session(ctx, req, store::access::read, &store_down);
+    if (store_down) // keep the cookie: the session still exists and must be ended later
+        return store_unavailable_page("Sign out", log_store_outage(ctx, "logout: read session", "session unreadable"));
     auto clear = cookie_header(session_cookie, "", "Lax", 0);
     if (!s) {
         auto res = redirect(303, "/");
@@ -658,7 +691,7 @@ http_response handle_logout(app_context const& ctx, http_request const& req, rou
                          "<p role=\"alert\">The sign-out form expired. <a href=\"/\">Try again</a>.</p>");
     auto began = ctx.store.begin(store::access::write);
     if (!began)
-        return html_page(503, "Sign out", "<p>Sign-out is unavailable right now. Please try again.</p>");
+        return store_unavailable_page("Sign out", log_store_outage(ctx, "logout: begin", began.error().message()));
     auto& tx = **began;
     auto ended = tx.sessions().end(s->secret);
     store::audit_event ev;

@@ -165,6 +165,11 @@ struct store_settings {
     std::optional<std::string> url;
     /// `pool_size`: connections in the PostgreSQL pool, 1..1024. Default 8. Ignored by SQLite.
     unsigned pool_size = 8;
+    /// `refresh_interval`: how stale this node's view of store-owned connections may get
+    /// when no change notification arrives, 1s..1h. Default 1s. Changes committed by
+    /// another node on PostgreSQL arrive at once (LISTEN/NOTIFY); this interval bounds
+    /// the rest (a lost notification, another process on a SQLite file such as the CLI).
+    std::chrono::seconds refresh_interval{1};
 
     friend bool operator==(store_settings const&, store_settings const&) = default;
 };

@@ -159,6 +159,11 @@ public:
     /// the next for_domain()/all() (call after committing a change to it).
     void invalidate(std::string_view id) const;
 
+    /// Re-lists the store-owned connections now, whatever the refresh interval, and
+    /// rebuilds those whose row changed (another node changed a connection: node_sync.hpp).
+    /// A store that cannot be read leaves the cache as it was.
+    void reload_store_connections() const;
+
     /// Replaces the file's connections (a reload); requests holding old ones keep them.
     void replace_file_connections(std::vector<sso_connection> connections);
 
