@@ -66,22 +66,23 @@ result<void> txn_context::execute(statement& st, conflict_map const& conflicts)
         }
         return {};
     }
-    // A write: in its own savepoint, so a constraint violation leaves the transaction usable.
-    if (!db_.exec("SAVEPOINT ssogate_stmt")) {
-        broken_ = true;
-        return fail_db(conflicts);
-    }
-    if (st.step() == step_status::error) {
+    // A write: in its own savepoint, so a constraint violation leaves the transaction
+    // usable. SAVEPOINT, the statement and RELEASE go in one round trip.
+    switch (st.run_guarded("ssogate_stmt")) {
+    case guarded_status::ok:
+        return {};
+    case guarded_status::failed_in_savepoint: {
         auto f = fail_db(conflicts);
         if (!broken_ && !db_.exec("ROLLBACK TO SAVEPOINT ssogate_stmt; RELEASE SAVEPOINT ssogate_stmt"))
             broken_ = true;
         return f;
     }
-    if (!db_.exec("RELEASE SAVEPOINT ssogate_stmt")) {
-        broken_ = true;
-        return fail_db(conflicts);
+    case guarded_status::failed:
+        break;
     }
-    return {};
+    auto f = fail_db(conflicts);
+    broken_ = true;
+    return f;
 }
 
 result<std::size_t> txn_context::run(statement& st, conflict_map const& conflicts)

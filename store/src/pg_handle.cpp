@@ -138,6 +138,14 @@ step_status statement::step()
     return row_ < PQntuples(result_.get()) ? step_status::row : step_status::done;
 }
 
+guarded_status statement::run_guarded(char const* name)
+{
+    executed_ = true;
+    auto const status = db_->run_guarded(*sql_, values_, types_, name, result_);
+    row_ = 0;
+    return status;
+}
+
 bool statement::current_is_row() const noexcept
 {
     return result_ && PQresultStatus(result_.get()) == PGRES_TUPLES_OK && row_ >= 0 && row_ < PQntuples(result_.get());
@@ -240,8 +248,7 @@ result_ptr connection::query(char const* sql)
     return nullptr;
 }
 
-result_ptr connection::run_prepared(std::string const& sql, std::vector<std::optional<std::string>> const& values,
-                                    std::vector<unsigned> const& types)
+std::string const* connection::prepared_name(std::string const& sql, std::vector<unsigned> const& types)
 {
     std::string key;
     key.reserve(sql.size() + types.size() * 3 + 1);
@@ -261,17 +268,100 @@ result_ptr connection::run_prepared(std::string const& sql, std::vector<std::opt
         }
         it = prepared_.emplace(std::move(key), std::move(name)).first;
     }
+    return &it->second;
+}
+
+namespace {
+
+std::vector<char const*> param_pointers(std::vector<std::optional<std::string>> const& values)
+{
     std::vector<char const*> params;
     params.reserve(values.size());
     for (auto const& v : values)
         params.push_back(v ? v->c_str() : nullptr);
-    result_ptr r(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(params.size()),
+    return params;
+}
+
+bool succeeded(PGresult const* r) noexcept
+{
+    auto const status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+} // namespace
+
+result_ptr connection::run_prepared(std::string const& sql, std::vector<std::optional<std::string>> const& values,
+                                    std::vector<unsigned> const& types)
+{
+    auto const* name = prepared_name(sql, types);
+    if (!name)
+        return nullptr;
+    auto const params = param_pointers(values);
+    result_ptr r(PQexecPrepared(conn_.get(), name->c_str(), static_cast<int>(params.size()),
                                 params.empty() ? nullptr : params.data(), nullptr, nullptr, 0));
-    auto const status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    if (succeeded(r.get()))
         return r;
     record_error(r.get());
     return nullptr;
+}
+
+guarded_status connection::run_guarded(std::string const& sql,
+                                            std::vector<std::optional<std::string>> const& values,
+                                            std::vector<unsigned> const& types, char const* savepoint,
+                                            result_ptr& out)
+{
+    auto const* name = prepared_name(sql, types);
+    if (!name)
+        return guarded_status::failed;   // a failed PREPARE aborted the transaction
+    PGconn* c = conn_.get();
+    std::string const open = std::string("SAVEPOINT ") + savepoint;
+    std::string const release = std::string("RELEASE SAVEPOINT ") + savepoint;
+    auto const params = param_pointers(values);
+    if (PQenterPipelineMode(c) != 1) {
+        record_error(nullptr);
+        return guarded_status::failed;
+    }
+    bool ok = PQsendQueryParams(c, open.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+              PQsendQueryPrepared(c, name->c_str(), static_cast<int>(params.size()),
+                                  params.empty() ? nullptr : params.data(), nullptr, nullptr, 0) == 1 &&
+              PQsendQueryParams(c, release.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+              PQpipelineSync(c) == 1;
+    // Three results, each followed by a null, then the sync point.
+    result_ptr results[3];
+    for (int i = 0; ok && i < 3; ++i) {
+        results[i].reset(PQgetResult(c));
+        if (!results[i]) {
+            ok = false;
+            break;
+        }
+        while (PGresult* extra = PQgetResult(c))
+            PQclear(extra);
+    }
+    if (ok) {
+        result_ptr sync(PQgetResult(c));
+        ok = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+    }
+    if (PQexitPipelineMode(c) != 1)
+        poisoned_ = true;   // results left unread: the connection cannot be trusted again
+    if (!ok || poisoned_) {
+        record_error(nullptr);
+        poisoned_ = true;
+        return guarded_status::failed;
+    }
+    if (!succeeded(results[0].get())) {
+        record_error(results[0].get());
+        return guarded_status::failed;
+    }
+    if (!succeeded(results[1].get())) {
+        record_error(results[1].get());
+        return guarded_status::failed_in_savepoint;
+    }
+    if (!succeeded(results[2].get())) {
+        record_error(results[2].get());
+        return guarded_status::failed;
+    }
+    out = std::move(results[1]);
+    return guarded_status::ok;
 }
 
 } // namespace ssogate::store::pg

@@ -61,6 +61,13 @@ struct pg_error {
 /// Step results, as SQLITE_ROW/SQLITE_DONE.
 enum class step_status { row, done, error };
 
+/// How a statement run inside its own savepoint ended (connection::run_guarded).
+enum class guarded_status {
+    ok,                    ///< Ran; the savepoint is released.
+    failed_in_savepoint,   ///< The statement failed; its savepoint is still open to roll back to.
+    failed,                ///< The transaction cannot go on (savepoint or connection failure).
+};
+
 class connection;
 
 /// One use of a prepared statement. Binding is by 1-based index.
@@ -80,6 +87,9 @@ public:
 
     /// Runs the statement on the first call; then row by row.
     [[nodiscard]] step_status step();
+    /// Runs the statement (not yet run) inside its own savepoint `name`; then step()
+    /// walks its rows from the second on (the first is current after `ok`).
+    [[nodiscard]] guarded_status run_guarded(char const* name);
     /// Whether step() has run the statement already.
     [[nodiscard]] bool executed() const noexcept { return executed_; }
     /// Whether the current row (after step()) is a row.
@@ -117,7 +127,7 @@ public:
     [[nodiscard]] PGconn* handle() const noexcept { return conn_.get(); }
 
     /// True when libpq saw the connection fail (server gone, socket closed).
-    [[nodiscard]] bool lost() const noexcept { return PQstatus(conn_.get()) != CONNECTION_OK; }
+    [[nodiscard]] bool lost() const noexcept { return poisoned_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
     /// Runs SQL without parameters (BEGIN/COMMIT, SAVEPOINT, migrations; may hold
     /// several statements). True on success; otherwise last_error() says why.
@@ -130,6 +140,12 @@ public:
     /// the given types, preparing it on first use. Null on failure.
     [[nodiscard]] result_ptr run_prepared(std::string const& sql, std::vector<std::optional<std::string>> const& values,
                                           std::vector<unsigned> const& types);
+
+    /// Runs the prepared `sql` inside `SAVEPOINT <name>` … `RELEASE SAVEPOINT <name>`,
+    /// all three in one round trip (libpq pipeline mode); on `ok`, `out` holds the
+    /// statement's result; otherwise last_error() says why.
+    [[nodiscard]] guarded_status run_guarded(std::string const& sql, std::vector<std::optional<std::string>> const& values,
+                                      std::vector<unsigned> const& types, char const* savepoint, result_ptr& out);
 
     /// `sql` with `$N` placeholders (to_dollar_placeholders), converted once per
     /// connection; the reference stays valid as long as the connection.
@@ -144,7 +160,12 @@ private:
     conn_ptr conn_;
     std::unordered_map<std::string, std::string> prepared_;   // key: types + SQL; value: statement name
     std::unordered_map<std::string, std::string> dollar_;     // key: SQL with ?N; value: with $N
+    /// The name of the prepared statement for `sql` with `types`, preparing it on first
+    /// use; null on failure.
+    [[nodiscard]] std::string const* prepared_name(std::string const& sql, std::vector<unsigned> const& types);
+
     pg_error error_;
+    bool poisoned_ = false;   // left in an unknown protocol state: never reuse
 };
 
 /// The SQL with SQLite-style `?N` placeholders turned into PostgreSQL's `$N` (the
