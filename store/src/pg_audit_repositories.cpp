@@ -131,7 +131,7 @@ result<chained_audit_event> pg_audit::append(audit_event const& event)
     // commit order and the chain linear with several nodes writing, and a rolled-back
     // append frees its seq. Taken at every append, not only the first, so that a
     // rolled-back savepoint cannot leave a later append unlocked.
-    if (auto locked = ctx_.command("SELECT pg_advisory_xact_lock(" SSOGATE_PG_AUDIT_CHAIN_LOCK
+    if (auto locked = ctx_.guarded_command("SELECT pg_advisory_xact_lock(" SSOGATE_PG_AUDIT_CHAIN_LOCK
                                    "), pg_notify('ssogate_audit', '')");
         !locked)
         return propagate(locked);

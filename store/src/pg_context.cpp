@@ -16,7 +16,7 @@ savepoint::~savepoint()
     if (!ctx_)
         return;
     // Undo every statement since the savepoint, then drop it; the transaction goes on.
-    (void)ctx_->db().exec("ROLLBACK TO SAVEPOINT ssogate_op; RELEASE SAVEPOINT ssogate_op");
+    (void)ctx_->rollback_command("ROLLBACK TO SAVEPOINT ssogate_op; RELEASE SAVEPOINT ssogate_op");
 }
 
 result<void> savepoint::release()
@@ -27,12 +27,29 @@ result<void> savepoint::release()
     return {};
 }
 
-result<statement> txn_context::prepare(std::string_view sql)
+std::optional<failure> txn_context::refuse()
 {
     if (closed_)
         return fail(errc::transaction_closed, "the transaction is closed");
     if (broken_)
-        return fail(errc::unavailable, "the transaction's connection was lost or it failed: " + last_error_);
+        return fail(errc::unavailable, "the transaction's connection was lost: " + last_error_);
+    if (aborted_)
+        return failure{make_error_code(*aborted_)};   // last_error_ still says why
+    return std::nullopt;
+}
+
+failure txn_context::fail_unguarded(conflict_map const& conflicts)
+{
+    auto f = fail_db(conflicts);
+    if (!broken_)
+        aborted_ = static_cast<errc>(f.code.value());
+    return f;
+}
+
+result<statement> txn_context::prepare(std::string_view sql)
+{
+    if (auto refused = refuse())
+        return *refused;
     if (mode_ == access::read && !is_select(sql))
         return fail(errc::read_only_transaction, "write statement in a read transaction");
     return statement(db_, db_.dollar_sql(sql));
@@ -59,11 +76,8 @@ result<void> txn_context::execute(statement& st, conflict_map const& conflicts)
     // transaction on the server; mark it so every later call says so.
     std::string_view const sql = *st.sql();
     if (mode_ == access::read || is_select(sql)) {
-        if (st.step() == step_status::error) {
-            auto f = fail_db(conflicts);
-            broken_ = true;
-            return f;
-        }
+        if (st.step() == step_status::error)
+            return fail_unguarded(conflicts);
         return {};
     }
     // A write: in its own savepoint, so a constraint violation leaves the transaction
@@ -80,9 +94,7 @@ result<void> txn_context::execute(statement& st, conflict_map const& conflicts)
     case guarded_status::failed:
         break;
     }
-    auto f = fail_db(conflicts);
-    broken_ = true;
-    return f;
+    return fail_unguarded(conflicts);
 }
 
 result<std::size_t> txn_context::run(statement& st, conflict_map const& conflicts)
@@ -106,30 +118,57 @@ result<bool> txn_context::next(statement& st, conflict_map const& conflicts)
 
 result<savepoint> txn_context::begin_savepoint()
 {
-    if (closed_)
-        return fail(errc::transaction_closed, "the transaction is closed");
+    if (auto refused = refuse())
+        return *refused;
     if (mode_ == access::read)
         return fail(errc::read_only_transaction, "write in a read transaction");
-    if (broken_)
-        return fail(errc::unavailable, "the transaction's connection was lost or it failed: " + last_error_);
-    if (!db_.exec("SAVEPOINT ssogate_op")) {
-        broken_ = true;
-        return fail_db();
-    }
+    if (!db_.exec("SAVEPOINT ssogate_op"))
+        return fail_unguarded();
     return savepoint(*this);
 }
 
 result<void> txn_context::command(char const* sql)
 {
+    if (auto refused = refuse())
+        return *refused;
+    if (!db_.exec(sql))
+        return fail_unguarded();
+    return {};
+}
+
+result<void> txn_context::guarded_command(char const* sql)
+{
+    if (auto refused = refuse())
+        return *refused;
+    statement st(db_, db_.dollar_sql(sql));
+    switch (st.run_guarded("ssogate_stmt")) {
+    case guarded_status::ok:
+        return {};
+    case guarded_status::failed_in_savepoint: {
+        auto f = fail_db();
+        if (!broken_ && !db_.exec("ROLLBACK TO SAVEPOINT ssogate_stmt; RELEASE SAVEPOINT ssogate_stmt"))
+            (void)fail_unguarded();
+        return f;
+    }
+    case guarded_status::failed:
+        break;
+    }
+    return fail_unguarded();
+}
+
+result<void> txn_context::rollback_command(char const* sql)
+{
     if (closed_)
         return fail(errc::transaction_closed, "the transaction is closed");
     if (broken_)
-        return fail(errc::unavailable, "the transaction's connection was lost or it failed: " + last_error_);
+        return fail(errc::unavailable, "the transaction's connection was lost: " + last_error_);
     if (!db_.exec(sql)) {
         auto f = fail_db();
-        broken_ = true;
+        if (!broken_)
+            aborted_ = static_cast<errc>(f.code.value());
         return f;
     }
+    aborted_.reset();   // back at a savepoint taken before the failure
     return {};
 }
 

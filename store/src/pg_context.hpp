@@ -90,23 +90,39 @@ public:
     /// Opens a savepoint (write transactions only).
     [[nodiscard]] result<savepoint> begin_savepoint();
 
-    /// Runs a fixed command of the backend (lock, notify) that needs no savepoint.
+    /// Runs a fixed command of the backend (SAVEPOINT, RELEASE) as it is.
     [[nodiscard]] result<void> command(char const* sql);
 
-    /// The connection was lost (or a command failed outside a savepoint): the
-    /// transaction cannot go on and its connection must not be reused.
+    /// Runs a fixed statement of the backend (the audit chain lock) inside its own
+    /// savepoint, so that its failure (a lock timeout: busy) leaves the transaction usable.
+    [[nodiscard]] result<void> guarded_command(char const* sql);
+
+    /// Runs `ROLLBACK TO SAVEPOINT …` (and what follows it in `sql`): allowed after a
+    /// failure that aborted the transaction on the server, which it repairs.
+    [[nodiscard]] result<void> rollback_command(char const* sql);
+
+    /// The connection was lost or is in an unknown state: the transaction cannot go on
+    /// and its connection must not be reused.
     [[nodiscard]] bool broken() const noexcept { return broken_; }
+    /// A statement failed outside a savepoint: the server refuses everything but a
+    /// rollback (to a savepoint opened before the failure, or of the transaction).
+    [[nodiscard]] bool aborted() const noexcept { return aborted_.has_value(); }
 
     /// Notification channels to signal at commit (pg_notify inside the transaction).
     bool notify_connections = false;
 
 private:
     [[nodiscard]] result<void> execute(statement& st, conflict_map const& conflicts);
+    /// Records a failure outside a savepoint: lost connection (broken) or aborted.
+    [[nodiscard]] failure fail_unguarded(conflict_map const& conflicts = {});
+    /// transaction_closed, broken or aborted: the failure to report instead of running.
+    [[nodiscard]] std::optional<failure> refuse();
 
     connection& db_;
     access mode_;
     bool closed_ = false;
     bool broken_ = false;
+    std::optional<errc> aborted_;
     std::string last_error_;
 };
 

@@ -185,6 +185,11 @@ public:
             ctx_.close();
             return ctx_.fail(errc::unavailable, "the transaction cannot commit: " + ctx_.last_error());
         }
+        if (ctx_.aborted()) {
+            ctx_.close();
+            return ctx_.fail(errc::database_error, "the transaction cannot commit after a failed statement: " +
+                                                       ctx_.last_error());
+        }
         ctx_.close();
         // Notifications are queued inside the transaction and delivered at commit only.
         char const* sql = ctx_.notify_connections ? "SELECT pg_notify('ssogate_connections', ''); COMMIT" : "COMMIT";
@@ -199,12 +204,13 @@ public:
 
     // Named savepoints (transaction.hpp; added by the acs engineer for the group commit,
     // the same SQL as SQLite). A failed savepoint command aborts the transaction on the
-    // server, so ctx_.command marks it broken.
+    // server (ctx_ refuses every call but a rollback to a savepoint until then).
     result<void> savepoint(std::string_view name) override { return savepoint_sql("SAVEPOINT ", name); }
     result<void> release_savepoint(std::string_view name) override { return savepoint_sql("RELEASE SAVEPOINT ", name); }
     result<void> rollback_to_savepoint(std::string_view name) override
     {
-        if (auto r = savepoint_sql("ROLLBACK TO SAVEPOINT ", name); !r)
+        // Allowed after a failure that aborted the transaction, which it repairs.
+        if (auto r = savepoint_sql("ROLLBACK TO SAVEPOINT ", name, true); !r)
             return r;
         return savepoint_sql("RELEASE SAVEPOINT ", name);
     }
@@ -227,7 +233,7 @@ public:
 private:
     /// Runs `verb` + `name` after checking that `name` is a plain identifier (it is
     /// spliced into the SQL) and that the transaction is a write transaction.
-    result<void> savepoint_sql(std::string_view verb, std::string_view name)
+    result<void> savepoint_sql(std::string_view verb, std::string_view name, bool rollback = false)
     {
         if (ctx_.mode() == access::read && !ctx_.closed())
             return ctx_.fail(errc::read_only_transaction, "savepoint in a read transaction");
@@ -238,7 +244,7 @@ private:
             return ctx_.fail(errc::invalid_argument, "a savepoint name must be a plain identifier");
         std::string sql(verb);
         sql += name;
-        return ctx_.command(sql.c_str());
+        return rollback ? ctx_.rollback_command(sql.c_str()) : ctx_.command(sql.c_str());
     }
 
     std::shared_ptr<pool> pool_;

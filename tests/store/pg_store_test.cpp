@@ -178,7 +178,7 @@ TEST_CASE("audit appends from two stores and several threads get one gapless seq
     }
 }
 
-TEST_CASE("a writer waiting for the audit chain held by another fails with busy after the busy timeout",
+TEST_CASE("a writer waiting for the audit chain held by another fails with busy after the busy timeout and goes on",
           "[store][.postgres]")
 {
     auto const url = postgres_server::shared().create_database();
@@ -194,13 +194,17 @@ TEST_CASE("a writer waiting for the audit chain held by another fails with busy 
     REQUIRE(blocked.has_error());
     CHECK(blocked.error() == store::errc::busy);
     CHECK(std::chrono::steady_clock::now() - started >= 150ms);
+    // The timeout undid only the lock wait: the waiting transaction goes on.
+    REQUIRE(second->users().create({"u1", "admin", true, t0}).has_value());
     REQUIRE(first->commit().has_value());
-    second.reset();
-    auto third = begin(*b);
-    auto appended = third->audit().append(event("e3"));
+    auto appended = second->audit().append(event("e3"));
     REQUIRE(appended.has_value());
     CHECK(appended->seq == 2);
-    REQUIRE(third->commit().has_value());
+    REQUIRE(second->commit().has_value());
+    auto tx = begin(*a, store::access::read);
+    auto u1 = tx->users().find("u1");
+    REQUIRE(u1.has_value());
+    CHECK(u1->has_value());
 }
 
 TEST_CASE("a transaction that outlives a server restart fails cleanly and begin() works once the server is back",
