@@ -84,6 +84,13 @@ TEST_CASE("a custom extension role attribute is read from POST, PUT and PATCH (w
     REQUIRE(p2.status() == 200);
     CHECK(roles_of(s, id) == role_list{{"member", "scim:okta"}});
 
+    // PATCH without a path, the attribute's full URN path as the key (Entra's form for
+    // enterprise attributes).
+    auto p3 = s.okta_call("PATCH", "/Users/" + id,
+                          patch(std::string(R"([{"op":"Add","value":{")") + app_urn + R"(:role":"editor"}}])"));
+    REQUIRE(p3.status() == 200);
+    CHECK(roles_of(s, id) == role_list{{"editor", "scim:okta"}});
+
     // PUT replaces the whole resource, the role with it.
     auto put = s.okta_call("PUT", "/Users/" + id, std::string(R"({
       "schemas":["urn:ietf:params:scim:schemas:core:2.0:User",")") + app_urn + R"("],
