@@ -4,7 +4,10 @@
 // `connection.jit.disabled` event appears in the live audit view of a second tab within
 // 2 s without a reload; a new user's sign-in through that connection is then refused
 // with the JIT-disabled page; the owner turns JIT back on; a `member` who opens /admin/
-// gets 403. Screenshots of every console page go to the test artifacts.
+// gets 403. On the owner's user page they adopt the user into the `dev` connection's
+// SCIM: the dry run first, then Apply, while the live view is paused; on Resume the
+// `scim.user.adopted` event arrives, and no event is shown twice. Screenshots
+// of every console page go to the test artifacts.
 //
 // The store-owned connection `shop` needs an IdP whose ACS allow-list names it, so the
 // test starts a second dev IdP next to the stack's and creates `shop` through
@@ -140,6 +143,43 @@ test('an owner turns JIT off and on in the console and watches the audit log liv
     await page.getByRole('link', { name: 'olivia@example.com' }).click();
     await page.getByRole('heading', { name: 'Last assertion' }).waitFor();
     await shoot(page, 'user');
+
+    // Adopt into SCIM: the dry run first (nothing written), then Apply; the event
+    // arrives live in the audit tab.
+    await page.getByLabel('Connection').selectOption('dev');
+    await page.getByRole('button', { name: 'Show what would change' }).click();
+    await page.getByRole('heading', { name: 'Adopt into SCIM: dry run' }).waitFor();
+    await page.getByText('nothing has been written').waitFor();
+    assert.ok(await page.getByText('scim:dev').count() > 0, 'the dry run shows the new owner');
+    assert.equal(await audit.getByText('scim.user.adopted').count(), 0, 'a dry run writes no event');
+    await shoot(page, 'adopt-dry-run');
+    // The live view is paused while the adoption is applied: nothing arrives; on Resume
+    // it reads on after the last seq it showed — the new event, and no event twice.
+    const actions = (name) => audit.locator('#events span.action', { hasText: name });
+    await audit.getByRole('button', { name: 'Pause' }).click();
+    await audit.getByText(/Paused after event #\d+/).waitFor();
+    await page.getByRole('button', { name: 'Apply: adopt into SCIM of dev' }).click();
+    await page.getByRole('heading', { name: 'Adopted into SCIM' }).waitFor();
+    await audit.waitForTimeout(700);
+    assert.equal(await actions('scim.user.adopted').count(), 0, 'nothing arrives while paused');
+    await audit.getByRole('button', { name: 'Resume' }).click();
+    await actions('scim.user.adopted').first().waitFor({ timeout: 2000 });
+    assert.equal(await actions('scim.user.adopted').count(), 1);
+    assert.equal(await actions('connection.jit.disabled').count(), 1, 'no event shown twice after resuming');
+    assert.equal(await actions('connection.jit.enabled').count(), 1, 'no event shown twice after resuming');
+    await shoot(page, 'adopt-applied');
+    const adopted = await adminApi(owner, 'GET', `${stack.url}/admin/v1/users/olivia@example.com`, token);
+    assert.equal(adopted.status, 200, adopted.body);
+    const roles = JSON.parse(adopted.body).roles;
+    assert.deepEqual(roles.map((r) => [r.role, r.owner]), [['owner', 'scim:dev']]);
+
+    // The break-glass sign-in page, for the artifacts.
+    const stranger = await browser.newContext({ ignoreHTTPSErrors: true });
+    const sp = await stranger.newPage();
+    await sp.goto(`${stack.url}/admin/login`);
+    await sp.getByLabel('Admin token').waitFor();
+    await shoot(sp, 'break-glass-login');
+    await stranger.close();
 
     // A member is turned away.
     const member = await browser.newContext({ ignoreHTTPSErrors: true });

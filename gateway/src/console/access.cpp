@@ -15,62 +15,6 @@ namespace ssogate::gateway {
 
 using namespace sso_detail;
 
-// ---------------------------------------------------------------------------------
-// console_session_table
-
-namespace {
-/// At most this many sessions are held; beyond it the oldest-seen are dropped.
-constexpr std::size_t max_console_sessions = 10'000;
-} // namespace
-
-void console_session_table::add(std::string_view secret, console_session session)
-{
-    std::lock_guard l(mutex_);
-    if (sessions_.size() >= max_console_sessions) {
-        auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](auto const& a, auto const& b) {
-            return a.second.last_seen_at < b.second.last_seen_at;
-        });
-        sessions_.erase(oldest);
-    }
-    sessions_[sha256_hex(secret)] = std::move(session);
-}
-
-std::optional<console_session> console_session_table::use(std::string_view secret,
-                                                          std::chrono::system_clock::time_point now,
-                                                          std::chrono::seconds idle_timeout)
-{
-    auto const key = sha256_hex(secret);
-    std::lock_guard l(mutex_);
-    auto it = sessions_.find(key);
-    if (it == sessions_.end())
-        return std::nullopt;
-    auto& s = it->second;
-    if (!(now < s.expires_at && now < s.last_seen_at + idle_timeout)) {
-        sessions_.erase(it);
-        return std::nullopt;
-    }
-    s.last_seen_at = now;
-    return s;
-}
-
-bool console_session_table::end(std::string_view secret)
-{
-    std::lock_guard l(mutex_);
-    return sessions_.erase(sha256_hex(secret)) > 0;
-}
-
-std::size_t console_session_table::size() const
-{
-    std::lock_guard l(mutex_);
-    return sessions_.size();
-}
-
-console_session_table& process_console_sessions()
-{
-    static console_session_table table;
-    return table;
-}
-
 namespace console_detail {
 
 namespace {
@@ -132,25 +76,6 @@ std::optional<sso_user> signed_in_user(app_context const& ctx, http_request cons
     return u;
 }
 
-/// The roles of a user now, or nullopt when the user is gone or deactivated.
-std::optional<std::vector<std::string>> current_roles(app_context const& ctx, std::string const& user_id)
-{
-    auto began = ctx.store.begin(store::access::read);
-    if (!began)
-        return std::nullopt;
-    auto& tx = **began;
-    auto user = tx.users().find(user_id);
-    if (!user || !*user || !(*user)->active)
-        return std::nullopt;
-    auto roles = tx.users().roles(user_id);
-    if (!roles)
-        return std::nullopt;
-    std::vector<std::string> out;
-    for (auto const& r : *roles)
-        out.push_back(r.role);
-    return out;
-}
-
 bool has_admin_role(app_context const& ctx, std::vector<std::string> const& roles)
 {
     return std::any_of(roles.begin(), roles.end(), [&](std::string const& r) {
@@ -166,8 +91,14 @@ std::string join(std::vector<std::string> const& v)
     return out;
 }
 
-/// Opens an admin session for `admin`: the secret, the audit event, the Set-Cookie.
-admitted open_session(app_context const& ctx, console_admin admin)
+http_response store_unavailable_page()
+{
+    return bare_page(503, "Unavailable", "<p>The store is unavailable. Try again in a moment.</p>\n");
+}
+
+/// Opens an admin session for `admin`: the row in the store (sweeping dead ones), the
+/// `admin.console.entered` event in the same transaction, the Set-Cookie.
+std::variant<admitted, http_response> open_session(app_context const& ctx, console_admin admin)
 {
     auto const now = ctx.clock();
     admitted a;
@@ -175,38 +106,97 @@ admitted open_session(app_context const& ctx, console_admin admin)
     a.csrf = csrf_of(a.secret);
     a.set_cookie = console_cookie(console_session_cookie, a.secret, std::nullopt);
     a.admin = std::move(admin);
-    process_console_sessions().add(a.secret, console_session{a.admin, now, now, now + ctx.cfg.session.lifetime});
-    audit_console_event(ctx, a.admin.actor, "admin.console.entered", "console", "success", "",
-                        boost::json::serialize(boost::json::object{{"method", a.admin.method}}));
+    auto began = ctx.store.begin(store::access::write);
+    if (!began) {
+        ctx.log.warn("console: store unavailable", {{"error", began.error().message()}});
+        return store_unavailable_page();
+    }
+    auto& tx = **began;
+    store::new_admin_session row{a.admin.actor.type, a.admin.actor.id, a.admin.label, a.admin.method, now,
+                                 now + ctx.cfg.session.lifetime};
+    bool const ok = tx.admin_sessions().sweep(now, ctx.cfg.admin.session_idle_timeout)
+                    && tx.admin_sessions().create(a.secret, row)
+                    && append_console_event(ctx, tx, a.admin.actor, "admin.console.entered", "console", "success", "",
+                                            boost::json::serialize(boost::json::object{{"method", a.admin.method}}))
+                    && tx.commit();
+    if (!ok) {
+        ctx.log.warn("console: could not open an admin session", {{"detail", tx.last_error_detail()}});
+        return store_unavailable_page();
+    }
+    process_audit_notifier().notify();
     ctx.log.info("console: admin session opened", {{"actor_type", a.admin.actor.type},
                                                    {"actor_id", a.admin.actor.id},
                                                    {"method", a.admin.method}});
     return a;
 }
 
-/// The admin session of the request's cookie, with an SSO admin's role checked again.
+/// Whether the admin of a session may still be one: an SSO admin's user is active and
+/// holds a role of [admin] roles (checked on every request: an owner demoted at the IdP
+/// or by SCIM loses the console at once), a break-glass admin's token is not revoked.
+store::result<bool> still_admin(app_context const& ctx, store::transaction& tx, store::admin_session_record const& s)
+{
+    if (s.method == "token") {
+        auto t = tx.tokens().find(s.actor_id);
+        if (!t)
+            return store::result<bool>(boost::system::in_place_error, t.error());
+        return *t && (*t)->kind == store::token_kind::admin && !(*t)->revoked_at;
+    }
+    auto user = tx.users().find(s.actor_id);
+    if (!user)
+        return store::result<bool>(boost::system::in_place_error, user.error());
+    if (!*user || !(*user)->active)
+        return false;
+    auto roles = tx.users().roles(s.actor_id);
+    if (!roles)
+        return store::result<bool>(boost::system::in_place_error, roles.error());
+    std::vector<std::string> names;
+    for (auto const& r : *roles)
+        names.push_back(r.role);
+    return has_admin_role(ctx, names);
+}
+
+/// The admin session of the request's cookie (read from the store, so any node finds
+/// it), its last-seen time written; a dead session, or one whose admin no longer may
+/// be one, is ended and not returned.
 std::optional<admitted> existing_session(app_context const& ctx, http_request const& req)
 {
     auto secret = cookie_value(req, console_session_cookie);
     if (!secret || !is_hex(*secret, 64))
         return std::nullopt;
-    auto s = process_console_sessions().use(*secret, ctx.clock(), ctx.cfg.admin.session_idle_timeout);
-    if (!s)
+    auto const now = ctx.clock();
+    auto began = ctx.store.begin(store::access::write);
+    if (!began) {
+        ctx.log.warn("console: store unavailable", {{"error", began.error().message()}});
         return std::nullopt;
-    if (s->admin.method == "sso") {
-        // The role is checked on every request: an owner demoted at the IdP or by SCIM
-        // loses the console at once, not at the end of the session.
-        auto roles = current_roles(ctx, s->admin.actor.id);
-        if (!roles || !has_admin_role(ctx, *roles)) {
-            process_console_sessions().end(*secret);
+    }
+    auto& tx = **began;
+    auto found = tx.admin_sessions().find(*secret);
+    if (!found || !*found)
+        return std::nullopt;
+    auto const& s = **found;
+    bool keep = store::is_live(s, now, ctx.cfg.admin.session_idle_timeout);
+    if (keep) {
+        auto allowed = still_admin(ctx, tx, s);
+        if (!allowed) {
+            ctx.log.warn("console: cannot check an admin session", {{"detail", tx.last_error_detail()}});
             return std::nullopt;
         }
+        keep = *allowed;
+    }
+    if (!keep) {
+        if (!tx.admin_sessions().end(*secret) || !tx.commit())
+            ctx.log.warn("console: cannot end an admin session", {{"detail", tx.last_error_detail()}});
+        return std::nullopt;
+    }
+    if (!tx.admin_sessions().touch(*secret, now) || !tx.commit()) {
+        ctx.log.warn("console: cannot record an admin session's use", {{"detail", tx.last_error_detail()}});
+        return std::nullopt;
     }
     admitted a;
-    a.admin = std::move(s->admin);
     // This request's source, not the one that opened the session.
-    a.admin.actor.source_ip = req.remote_address;
-    a.admin.actor.user_agent = user_agent(req);
+    a.admin.actor = admin_actor{s.actor_type, s.actor_id, req.remote_address, user_agent(req)};
+    a.admin.label = s.label;
+    a.admin.method = s.method;
     a.secret = *secret;
     a.csrf = csrf_of(*secret);
     return a;
@@ -327,8 +317,9 @@ std::string csrf_input(admitted const& a)
     return "<input type=\"hidden\" name=\"csrf\" value=\"" + a.csrf + "\">";
 }
 
-void audit_console_event(app_context const& ctx, admin_actor const& actor, std::string action, std::string target,
-                         std::string status, std::string reason, std::string changes_json)
+bool append_console_event(app_context const& ctx, store::transaction& tx, admin_actor const& actor,
+                          std::string action, std::string target, std::string status, std::string reason,
+                          std::string changes_json)
 {
     store::audit_event e;
     e.id = new_audit_event_id(ctx.random);
@@ -342,16 +333,25 @@ void audit_console_event(app_context const& ctx, admin_actor const& actor, std::
     e.result_status = std::move(status);
     e.result_reason = std::move(reason);
     e.changes_json = std::move(changes_json);
+    return tx.audit().append(e).has_value();
+}
+
+void audit_console_event(app_context const& ctx, admin_actor const& actor, std::string action, std::string target,
+                         std::string status, std::string reason, std::string changes_json)
+{
+    std::string const what = action;
     auto began = ctx.store.begin(store::access::write);
     bool ok = false;
     if (began) {
         auto& tx = **began;
-        ok = tx.audit().append(e) && tx.commit();
+        ok = append_console_event(ctx, tx, actor, std::move(action), std::move(target), std::move(status),
+                                  std::move(reason), std::move(changes_json))
+             && tx.commit();
     }
     if (ok)
         process_audit_notifier().notify();
     else
-        ctx.log.warn("console: could not record an audit event", {{"action", e.action}});
+        ctx.log.warn("console: could not record an audit event", {{"action", what}});
 }
 
 // ---------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ http_response handle_login(app_context const& ctx, http_request const& req, rout
     auto auth = authenticate_admin(ctx, as_api);
     if (auto* refused = std::get_if<http_response>(&auth)) {
         if (refused->status == 503)
-            return bare_page(503, "Unavailable", "<p>The store is unavailable. Try again in a moment.</p>\n");
+            return store_unavailable_page();
         auto res = bare_page(401, "Admin console sign-in",
                              "<p role=\"alert\">That is not a valid admin token.</p>\n"
                              "<p><a href=\"/admin/login\">Try again</a></p>\n");
@@ -406,9 +406,11 @@ http_response handle_login(app_context const& ctx, http_request const& req, rout
     if (auto began = ctx.store.begin(store::access::read))
         if (auto t = (*began)->tokens().find(actor.id); t && *t && !(*t)->name.empty())
             label = "admin token " + (*t)->name;
-    auto a = open_session(ctx, console_admin{std::move(actor), std::move(label), "token"});
+    auto opened = open_session(ctx, console_admin{std::move(actor), std::move(label), "token"});
+    if (auto* refused = std::get_if<http_response>(&opened))
+        return std::move(*refused);
     auto res = redirect_to("/admin/");
-    res.headers.add("Set-Cookie", a.set_cookie);
+    res.headers.add("Set-Cookie", std::get<admitted>(opened).set_cookie);
     res.headers.add("Set-Cookie", console_cookie(login_cookie, "", 0));
     return res;
 }
@@ -420,8 +422,18 @@ http_response handle_logout(app_context const& ctx, http_request const& req, rou
     if (auto* res = std::get_if<http_response>(&admitted_or))
         return std::move(*res);
     auto& a = std::get<admitted>(admitted_or);
-    process_console_sessions().end(a.secret);
-    audit_console_event(ctx, a.admin.actor, "admin.console.left", "console", "success", "");
+    // The session ends and the event is written in one transaction.
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_unavailable_page();
+    auto& tx = **began;
+    if (!tx.admin_sessions().end(a.secret)
+        || !append_console_event(ctx, tx, a.admin.actor, "admin.console.left", "console", "success", "")
+        || !tx.commit()) {
+        ctx.log.warn("console: could not end an admin session", {{"detail", tx.last_error_detail()}});
+        return store_unavailable_page();
+    }
+    process_audit_notifier().notify();
     auto res = bare_page(200, "Signed out of the console",
                          "<p>Your admin session has ended.</p>\n<p><a href=\"/\">ssogate</a></p>\n");
     res.headers.add("Set-Cookie", console_cookie(console_session_cookie, "", 0));

@@ -86,7 +86,7 @@ std::map<std::string, std::string, std::less<>> last_sign_ins(app_context const&
             break;
         for (auto it = events->rbegin(); it != events->rend(); ++it)
             if (it->seq <= upper && !it->event.connection_id.empty())
-                out.try_emplace(it->event.connection_id, format_audit_time(it->event.time));
+                out.try_emplace(it->event.connection_id, show_time(it->event.time));
         upper = from;
     }
     return out;

@@ -61,6 +61,12 @@ void set_console_headers(http_response& res);
 /// The hidden CSRF input of a form.
 [[nodiscard]] std::string csrf_input(admitted const& a);
 
+/// Appends one console audit event (actor = the admin) in `tx`; false when the store
+/// refused it (see tx.last_error_detail()).
+[[nodiscard]] bool append_console_event(app_context const& ctx, store::transaction& tx, admin_actor const& actor,
+                                        std::string action, std::string target, std::string status,
+                                        std::string reason, std::string changes_json = {});
+
 /// Appends one console audit event (actor = the admin) in its own transaction and
 /// wakes tailers; failures are logged.
 void audit_console_event(app_context const& ctx, admin_actor const& actor, std::string action, std::string target,
@@ -104,8 +110,12 @@ http_response handle_scim_token_create(app_context const& ctx, http_request cons
 http_response handle_scim_token_revoke(app_context const& ctx, http_request const& req, route_params const& params);
 /// GET /admin/users?q=: search by email, id or name.
 http_response handle_users_page(app_context const& ctx, http_request const& req, route_params const& params);
-/// GET /admin/users/{id}: the user's explanation (users.hpp explain_user).
+/// GET /admin/users/{id}: the user's explanation (users.hpp explain_user) and the
+/// "Adopt into SCIM" form.
 http_response handle_user_page(app_context const& ctx, http_request const& req, route_params const& params);
+/// POST /admin/users/{id}/adopt (csrf, connection, step=preview|apply): user_adoption.hpp
+/// adopt_user — the dry run with an "Apply" form, then the adoption.
+http_response handle_user_adopt(app_context const& ctx, http_request const& req, route_params const& params);
 
 /// One audit event (audit_event_to_json) as a list item of the audit page; console.js
 /// builds the same structure for live events.

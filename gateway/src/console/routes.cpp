@@ -87,6 +87,7 @@ void add_console_routes(router& r)
     r.add(http_method::post, "/admin/connections/{id}/scim-tokens/{token}/revoke", handle_scim_token_revoke);
     r.add(http_method::get, "/admin/users", handle_users_page);
     r.add(http_method::get, "/admin/users/{id}", handle_user_page);
+    r.add(http_method::post, "/admin/users/{id}/adopt", handle_user_adopt);
 }
 
 } // namespace ssogate::gateway

@@ -5,6 +5,7 @@
 // `GET /admin/v1/users/{id}/explain` and `ssogate user explain` — so the three faces
 // cannot disagree about why a user holds a value.
 #include <ssogate/gateway/audit.hpp>
+#include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/users.hpp>
 
@@ -352,6 +353,37 @@ http_response handle_user_page(app_context const& ctx, http_request const& req, 
         }
     } else {
         body += "<p class=\"empty\">No identity to sign in with.</p>\n";
+    }
+
+    // Adoption (user_adoption.hpp): the form asks for the dry run; its answer carries
+    // the "Apply" form (user_adopt.cpp).
+    body += "<h2 id=\"adopt\">Adopt into SCIM</h2>\n";
+    std::vector<std::string> adopted_by;
+    if (auto views = tx.scim().user_connections((*user)->id))
+        for (auto const& v : *views)
+            adopted_by.push_back(v.connection_id);
+    if (!adopted_by.empty()) {
+        body += "<p>Provisioned by SCIM of: ";
+        for (std::size_t i = 0; i < adopted_by.size(); ++i)
+            body += (i ? ", " : "") + std::string("<strong>") + escape_markup(adopted_by[i]) + "</strong>";
+        body += ".</p>\n";
+    }
+    std::string options;
+    for (auto const& c : ctx.connections.all())
+        if (std::find(adopted_by.begin(), adopted_by.end(), c.id) == adopted_by.end())
+            options += "<option value=\"" + escape_markup(c.id) + "\">" + escape_markup(c.id)
+                       + (c.settings.scim.enabled ? "" : " (SCIM off)") + "</option>";
+    if (options.empty()) {
+        body += "<p class=\"empty\">No other connection can adopt this user.</p>\n";
+    } else {
+        body += "<p>Hand this user to a connection's SCIM, keeping its id, identities, sessions and memberships: "
+                "every value owned by <code>jit:&lt;connection&gt;</code> or <code>admin</code> becomes owned by "
+                "<code>scim:&lt;connection&gt;</code>. You see the dry run first.</p>\n"
+                "<form method=\"post\" action=\"/admin/users/" + escape_markup((*user)->id)
+                + "/adopt\" class=\"filters\" id=\"adopt-form\">\n" + csrf_input(a)
+                + "\n<input type=\"hidden\" name=\"step\" value=\"preview\">\n"
+                  "<label>Connection <select name=\"connection\" id=\"adopt-connection\">" + options
+                + "</select></label>\n<button type=\"submit\">Show what would change</button>\n</form>\n";
     }
     return console_page(a, 200, get(e, "email").empty() ? "User" : get(e, "email"), "users", body);
 }

@@ -1,5 +1,6 @@
 #include <ssogate/gateway/routes.hpp>
 #include <ssogate/gateway/console.hpp>
+#include <ssogate/gateway/user_adoption.hpp>
 
 namespace ssogate::gateway {
 
@@ -15,6 +16,7 @@ router build_router()
     add_scim_routes(r);
     add_admin_connection_routes(r);
     add_admin_user_routes(r);
+    add_admin_adoption_routes(r);
     add_console_routes(r);
     add_metrics_routes(r);
     return r;

@@ -6,6 +6,7 @@
 #include <ssogate/gateway/admin.hpp>
 #include <ssogate/gateway/routes.hpp>
 
+#include "support/console_fixture.hpp"
 #include "support/sso_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,75 +15,7 @@
 
 using namespace ssogate;
 using namespace ssogate::test::sso;
-
-namespace {
-
-std::string header(gateway::http_response const& r, std::string_view name)
-{
-    return std::string(r.headers.get(name).value_or(""));
-}
-
-std::string set_cookie_for(gateway::http_response const& r, std::string_view cookie)
-{
-    for (auto const& [n, v] : r.headers)
-        if (n == "Set-Cookie" && v.rfind(std::string(cookie) + "=", 0) == 0)
-            return v;
-    return {};
-}
-
-std::string csrf_of(std::string const& page)
-{
-    auto pos = page.find("name=\"csrf\" value=\"");
-    REQUIRE(pos != std::string::npos);
-    pos += 19;
-    return page.substr(pos, page.find('"', pos) - pos);
-}
-
-/// Signs `b` in through the okta connection with this role (and email).
-void sign_in(sso_app& app, browser& b, std::string const& role, std::string const& email, std::string const& id)
-{
-    auto relay = app.start_login(b, "okta", "/admin/");
-    idp_response r;
-    r.in_response_to = relay;
-    r.assertion_id = "_assertion-" + id;
-    r.name_id = email;
-    r.email = email;
-    r.role = role;
-    auto acs = app.post_acs(b, r, relay);
-    INFO(acs.body);
-    REQUIRE(acs.status == 303);
-    REQUIRE(header(acs, "Location") == "/admin/");
-}
-
-void check_console_headers(gateway::http_response const& r)
-{
-    CHECK(header(r, "Content-Security-Policy") == "default-src 'self'; frame-ancestors 'none'");
-    CHECK(header(r, "X-Content-Type-Options") == "nosniff");
-    CHECK(header(r, "Referrer-Policy") == "same-origin");
-}
-
-/// An admin token's secret.
-std::string admin_token(sso_app& app)
-{
-    auto t = gateway::create_admin_token(*app.store, "break-glass", gateway::admin_actor{"cli", "root", "", ""},
-                                         app.ctx.random, *app.now);
-    REQUIRE(t.has_value());
-    return t->secret;
-}
-
-/// Opens a break-glass session in `b`; returns the console home page.
-gateway::http_response break_glass(sso_app& app, browser& b, std::string const& secret)
-{
-    auto form = app.get(b, "/admin/login");
-    REQUIRE(form.status == 200);
-    auto in = app.post(b, "/admin/login", "csrf=" + csrf_of(form.body) + "&token=" + url_encode(secret));
-    INFO(in.body);
-    REQUIRE(in.status == 303);
-    REQUIRE(header(in, "Location") == "/admin/");
-    return app.get(b, "/admin/");
-}
-
-} // namespace
+using namespace ssogate::test::console;
 
 TEST_CASE("the console sends a visitor who is not signed in to sign-in with return_to=/admin/",
           "[gateway][console]")
@@ -290,4 +223,98 @@ TEST_CASE("the console's static CSS and JS are served from the binary with the c
     CHECK(header(js, "Content-Type") == "text/javascript; charset=utf-8");
     CHECK_THAT(js.body, Catch::Contains("EventSource"));
     CHECK(js.body.find("innerHTML") == std::string::npos);
+}
+
+TEST_CASE("an admin session opened on one node is recognised on another node sharing the store, CSRF included",
+          "[gateway][console]")
+{
+    sso_app app;
+    browser b;
+    auto home = break_glass(app, b, admin_token(app));
+    REQUIRE(home.status == 200);
+    auto const secret = b.cookies.at("__Host-ssogate_admin");
+
+    // Node B: its own handle on the same database, its own registry and context.
+    auto opened = store::open_sqlite(app.dir / "ssogate.db");
+    REQUIRE(opened.has_value());
+    auto node_b_store = std::move(*opened);
+    auto registry = gateway::connection_registry::build(app.cfg);
+    gateway::app_context node_b{app.cfg, *node_b_store, app.ctx.clock, app.ctx.random, app.log.logger(), registry};
+
+    auto page = send(node_b, b, gateway::http_method::get, "/admin/audit");
+    CHECK(page.status == 200);
+    CHECK(set_cookie_for(page, "__Host-ssogate_admin").empty()); // no new entry on node B
+    CHECK(app.audit("admin.console.entered").size() == 1);
+    auto verify = send(node_b, b, gateway::http_method::post, "/admin/audit/verify", "csrf=" + csrf_of(home.body));
+    CHECK(verify.status == 200);
+
+    // The store holds the hash of the secret, never the secret.
+    {
+        auto tx = node_b_store->begin(store::access::read);
+        REQUIRE(tx.has_value());
+        auto row = (*tx)->admin_sessions().find(secret);
+        REQUIRE(row.has_value());
+        REQUIRE(row->has_value());
+        CHECK((*row)->id_hash.size() == 64);
+        CHECK((*row)->id_hash != secret);
+        CHECK((*row)->method == "token");
+        CHECK((*row)->label == "admin token break-glass");
+    }
+
+    // Using the console on node B keeps the session alive on node A (one last-seen time).
+    app.advance(app.cfg.admin.session_idle_timeout - std::chrono::seconds(1));
+    CHECK(send(node_b, b, gateway::http_method::get, "/admin/").status == 200);
+    app.advance(app.cfg.admin.session_idle_timeout - std::chrono::seconds(1));
+    CHECK(app.get(b, "/admin/audit").status == 200);
+
+    // Signing out on node B ends the session on node A.
+    auto out = send(node_b, b, gateway::http_method::post, "/admin/logout", "csrf=" + csrf_of(home.body));
+    CHECK(out.status == 200);
+    browser replay;
+    replay.cookies["__Host-ssogate_admin"] = secret;
+    CHECK(app.get(replay, "/admin/audit").status == 303);
+}
+
+TEST_CASE("a break-glass admin session ends at the next request once its admin token is revoked",
+          "[gateway][console]")
+{
+    sso_app app;
+    browser b;
+    REQUIRE(break_glass(app, b, admin_token(app)).status == 200);
+    auto entered = app.audit("admin.console.entered");
+    REQUIRE(entered.size() == 1);
+    auto revoked = gateway::revoke_admin_token(*app.store, entered[0].actor_id,
+                                               gateway::admin_actor{"cli", "root", "", ""}, app.ctx.random, *app.now);
+    REQUIRE(revoked.has_value());
+    REQUIRE(*revoked);
+    CHECK(app.get(b, "/admin/audit").status == 303);
+    // The dead session is gone from the store, not only refused.
+    auto tx = app.store->begin(store::access::read);
+    REQUIRE(tx.has_value());
+    CHECK_FALSE((*tx)->admin_sessions().find(b.cookies.at("__Host-ssogate_admin"))->has_value());
+}
+
+TEST_CASE("a console session whose store row expired is refused and a forged cookie never opens one",
+          "[gateway][console][reject]")
+{
+    sso_app app;
+    browser b;
+    REQUIRE(break_glass(app, b, admin_token(app)).status == 200);
+    // [session] lifetime is the absolute end, even for a session in constant use.
+    auto const step = app.cfg.admin.session_idle_timeout - std::chrono::seconds(1);
+    auto used = std::chrono::seconds(0);
+    while (used + step < app.cfg.session.lifetime) {
+        app.advance(step);
+        used += step;
+        REQUIRE(app.get(b, "/admin/audit").status == 200);
+    }
+    app.advance(app.cfg.session.lifetime - used);
+    CHECK(app.get(b, "/admin/audit").status == 303);
+
+    browser forged;
+    forged.cookies["__Host-ssogate_admin"] = std::string(64, 'f');
+    CHECK(app.get(forged, "/admin/audit").status == 303);
+    browser malformed;
+    malformed.cookies["__Host-ssogate_admin"] = "not-hex";
+    CHECK(app.get(malformed, "/admin/audit").status == 303);
 }

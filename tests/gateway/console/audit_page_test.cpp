@@ -7,6 +7,7 @@
 #include <ssogate/gateway/audit.hpp>
 #include <ssogate/gateway/routes.hpp>
 
+#include "support/console_fixture.hpp"
 #include "support/sso_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,30 +17,9 @@
 
 using namespace ssogate;
 using namespace ssogate::test::sso;
+using namespace ssogate::test::console;
 
 namespace {
-
-std::string csrf_of(std::string const& page)
-{
-    auto pos = page.find("name=\"csrf\" value=\"");
-    REQUIRE(pos != std::string::npos);
-    pos += 19;
-    return page.substr(pos, page.find('"', pos) - pos);
-}
-
-/// A browser with a break-glass console session; returns the home page.
-std::string open_console(sso_app& app, browser& b)
-{
-    auto t = gateway::create_admin_token(*app.store, "ops", gateway::admin_actor{"cli", "root", "", ""},
-                                         app.ctx.random, *app.now);
-    REQUIRE(t.has_value());
-    auto form = app.get(b, "/admin/login");
-    auto in = app.post(b, "/admin/login", "csrf=" + csrf_of(form.body) + "&token=" + url_encode(t->secret));
-    REQUIRE(in.status == 303);
-    auto home = app.get(b, "/admin/");
-    REQUIRE(home.status == 200);
-    return home.body;
-}
 
 std::int64_t append(sso_app& app, store::audit_event e)
 {
@@ -82,7 +62,7 @@ TEST_CASE("the console audit page lists the newest events first", "[gateway][con
 {
     sso_app app;
     browser b;
-    open_console(app, b);
+    open_console(app.ctx, *app.store, b, *app.now);
     auto first = append(app, event("test.first", "u1", "success"));
     auto second = append(app, event("test.second", "u2", "failure"));
     auto page = app.get(b, "/admin/audit");
@@ -100,7 +80,7 @@ TEST_CASE("the console audit page filters by action, connection, actor and resul
 {
     sso_app app;
     browser b;
-    open_console(app, b);
+    open_console(app.ctx, *app.store, b, *app.now);
     append(app, event("test.alpha", "u1", "success", "okta"));
     append(app, event("test.beta", "u2", "failure", "partner"));
     append(app, event("test.alpha", "u3", "failure", "partner"));
@@ -129,7 +109,7 @@ TEST_CASE("an event with <script> in its fields and a long detail is escaped, ne
 {
     sso_app app;
     browser b;
-    open_console(app, b);
+    open_console(app.ctx, *app.store, b, *app.now);
     auto e = event("sso.login.denied", "<script>alert(1)</script>", "failure", "okta");
     e.target = "\"><img src=x onerror=alert(2)>";
     e.result_reason = "<b>bold</b>";
@@ -158,7 +138,7 @@ TEST_CASE("the console stream sends new events and resumes after Last-Event-ID w
 {
     sso_app app;
     browser b;
-    open_console(app, b);
+    open_console(app.ctx, *app.store, b, *app.now);
     auto base = append(app, event("test.one", "u1", "success"));
     append(app, event("test.two", "u1", "success"));
     auto three = append(app, event("test.three", "u1", "success"));
@@ -204,7 +184,7 @@ TEST_CASE("verify chain shows the result of the audit chain check", "[gateway][c
 {
     sso_app app;
     browser b;
-    auto home = open_console(app, b);
+    auto home = break_glass(app, b, admin_token(app, "ops")).body;
     append(app, event("test.one", "u1", "success"));
     auto res = app.post(b, "/admin/audit/verify", "csrf=" + csrf_of(home));
     REQUIRE(res.status == 200);

@@ -7,6 +7,7 @@
 #include <ssogate/gateway/admin.hpp>
 #include <ssogate/gateway/routes.hpp>
 
+#include "support/console_fixture.hpp"
 #include "support/sso_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,53 +16,7 @@
 
 using namespace ssogate;
 using namespace ssogate::test::sso;
-
-namespace {
-
-std::string csrf_of(std::string const& page)
-{
-    auto pos = page.find("name=\"csrf\" value=\"");
-    REQUIRE(pos != std::string::npos);
-    pos += 19;
-    return page.substr(pos, page.find('"', pos) - pos);
-}
-
-/// A request through handle_request with `b`'s cookies; `b` keeps the response's.
-gateway::http_response send(gateway::app_context const& ctx, browser& b, gateway::http_method m,
-                            std::string const& target, std::string const& body = {}, bool json = false)
-{
-    gateway::http_request req;
-    req.method = m;
-    req.target = target;
-    req.body = body;
-    req.remote_address = "192.0.2.20";
-    if (m == gateway::http_method::post)
-        req.headers.set("Content-Type", "application/x-www-form-urlencoded");
-    if (json)
-        req.headers.set("Accept", "application/json");
-    if (!b.cookies.empty())
-        req.headers.set("Cookie", b.cookie_header());
-    auto res = gateway::handle_request(ctx, req);
-    b.take_cookies(res);
-    return res;
-}
-
-/// Opens a break-glass console session in `b`; returns the CSRF token.
-std::string open_console(gateway::app_context const& ctx, store::store& db, browser& b,
-                         std::chrono::system_clock::time_point now)
-{
-    auto t = gateway::create_admin_token(db, "ops", gateway::admin_actor{"cli", "root", "", ""}, ctx.random, now);
-    REQUIRE(t.has_value());
-    auto form = send(ctx, b, gateway::http_method::get, "/admin/login");
-    auto in = send(ctx, b, gateway::http_method::post, "/admin/login",
-                   "csrf=" + csrf_of(form.body) + "&token=" + url_encode(t->secret));
-    REQUIRE(in.status == 303);
-    auto home = send(ctx, b, gateway::http_method::get, "/admin/");
-    REQUIRE(home.status == 200);
-    return csrf_of(home.body);
-}
-
-} // namespace
+using namespace ssogate::test::console;
 
 TEST_CASE("the user page renders explain with owners and events, and escapes a hostile name and attribute",
           "[gateway][console]")

@@ -26,8 +26,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,54 +46,23 @@ struct console_admin {
     std::string method;
 };
 
-/// One admin console session.
-struct console_session {
-    console_admin admin;
-    std::chrono::system_clock::time_point created_at{};
-    std::chrono::system_clock::time_point last_seen_at{};
-    /// Absolute end ([session] lifetime after created_at).
-    std::chrono::system_clock::time_point expires_at{};
-};
-
-/// Admin console sessions, kept in this process's memory by the SHA-256 of the cookie
-/// secret (the secret itself is never kept). They end with the process: an admin signs
-/// in again after a restart, which the short idle timeout asks for anyway. (The store's
-/// sessions table cannot hold them: a break-glass admin is not a user, and its rows
-/// have no field that tells an admin session from a sign-in session.)
-///
-/// Thread-safety: every member may be called from any thread.
-class console_session_table {
-public:
-    /// Keeps a session under the hash of `secret` (a fresh random 256-bit value).
-    void add(std::string_view secret, console_session session);
-
-    /// The live session for this secret, its last_seen_at set to `now`; a session
-    /// found idle for `idle_timeout` or past expires_at is removed and not returned.
-    [[nodiscard]] std::optional<console_session> use(std::string_view secret, std::chrono::system_clock::time_point now,
-                                                     std::chrono::seconds idle_timeout);
-
-    /// Ends a session. False when there was none.
-    bool end(std::string_view secret);
-
-    /// Number of sessions held (live or not yet swept).
-    [[nodiscard]] std::size_t size() const;
-
-private:
-    void sweep_locked(std::chrono::system_clock::time_point now, std::chrono::seconds idle_timeout);
-
-    mutable std::mutex mutex_;
-    std::map<std::string, console_session, std::less<>> sessions_;
-};
-
-/// The session table of this process (the console routes use it).
-console_session_table& process_console_sessions();
+// Admin console sessions live in the store (store/admin_session.hpp, migration 6), by
+// the SHA-256 of the cookie secret: every node on a shared store recognises an admin
+// who signed in on another, and a restart keeps them. The CSRF token is derived from
+// the secret (never stored). On every console request the session is checked and its
+// last-seen time written: it ends after `[admin] session_idle_timeout` without a
+// request, at `[session] lifetime` after it opened, when an SSO admin no longer holds
+// a role of `[admin] roles` (or is deactivated), or when a break-glass admin's token
+// is revoked.
 
 /// Binds every console route:
 /// GET /admin, GET /admin/ (overview), GET/POST /admin/login, POST /admin/logout,
 /// GET /admin/assets/console.css, GET /admin/assets/console.js,
 /// GET /admin/audit (page), GET /admin/audit/stream (SSE), POST /admin/audit/verify,
-/// GET /admin/connections, GET /admin/connections/{id} and the connection and user
-/// pages that the landed admin API allows (see gateway/src/console/README.md).
+/// GET /admin/connections, GET/POST /admin/connections/{id}, POST
+/// /admin/connections/{id}/jit, POST /admin/connections/{id}/scim-tokens[/{token}/revoke],
+/// GET /admin/users, GET /admin/users/{id}, POST /admin/users/{id}/adopt (see
+/// gateway/src/console/README.md).
 void add_console_routes(router& r);
 
 } // namespace ssogate::gateway

@@ -66,6 +66,8 @@ dd { margin: 0; overflow-wrap: anywhere; min-width: 0; }
 .switch-cell { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
 .hint { font-size: .85rem; color: var(--muted); }
 .secret { padding: .6rem; border: 2px dashed var(--warn); border-radius: .4rem; user-select: all; }
+table.diff del { color: var(--bad); }
+table.diff ins { color: var(--ok); text-decoration: none; font-weight: 600; }
 )css";
 
 } // namespace ssogate::gateway::console_detail
