@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -56,8 +57,28 @@ std::string describe(std::string const& url)
     return out;
 }
 
-/// Opens one connection; on failure `why` says why (libpq's message, one line).
-conn_ptr connect(std::string const& url, postgres_options const& options, std::string& why)
+/// libpq's error message on one line.
+std::string one_line_error(PGconn* c)
+{
+    std::string why = c ? PQerrorMessage(c) : "out of memory";
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+        why.pop_back();
+    for (auto& ch : why)
+        if (ch == '\n' || ch == '\t')
+            ch = ' ';
+    return why;
+}
+
+/// Waits until the socket is readable (`write` false) or writable, up to `timeout_ms`;
+/// false to give up (the caller is stopping).
+using socket_wait = std::function<bool(int fd, bool write, int timeout_ms)>;
+
+/// Opens one connection; on failure `why` says why (libpq's message, one line). With
+/// `wait`, connects without blocking (PQconnectStart/PQconnectPoll) and lets `wait`
+/// interrupt it: the change watch's thread must stop promptly even while the server
+/// does not answer.
+conn_ptr connect(std::string const& url, postgres_options const& options, std::string& why,
+                 socket_wait const& wait = {})
 {
     auto const timeout_s = std::max<long long>(2, (options.connect_timeout.count() + 999) / 1000);
     std::string const timeout = std::to_string(timeout_s);
@@ -73,19 +94,36 @@ conn_ptr connect(std::string const& url, postgres_options const& options, std::s
     char const* values[] = {"1",         "10",           "5",                               "4",
                             url.c_str(), timeout.c_str(), options.application_name.c_str(), pg_options.c_str(),
                             nullptr};
-    conn_ptr c(PQconnectdbParams(keywords, values, 1));
-    if (!c) {
-        why = "out of memory";
+    if (!wait) {
+        conn_ptr c(PQconnectdbParams(keywords, values, 1));
+        if (!c || PQstatus(c.get()) != CONNECTION_OK) {
+            why = one_line_error(c.get());
+            return nullptr;
+        }
+        return c;
+    }
+    conn_ptr c(PQconnectStartParams(keywords, values, 1));
+    if (!c || PQstatus(c.get()) == CONNECTION_BAD) {
+        why = one_line_error(c.get());
         return nullptr;
     }
-    if (PQstatus(c.get()) != CONNECTION_OK) {
-        why = PQerrorMessage(c.get());
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
-            why.pop_back();
-        for (auto& ch : why)
-            if (ch == '\n' || ch == '\t')
-                ch = ' ';
-        return nullptr;
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    auto state = PGRES_POLLING_WRITING;
+    while (state != PGRES_POLLING_OK) {
+        if (state == PGRES_POLLING_FAILED) {
+            why = one_line_error(c.get());
+            return nullptr;
+        }
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            why = "timeout expired";
+            return nullptr;
+        }
+        if (!wait(PQsocket(c.get()), state == PGRES_POLLING_WRITING, static_cast<int>(left.count()))) {
+            why = "stopped";
+            return nullptr;
+        }
+        state = PQconnectPoll(c.get());
     }
     return c;
 }
@@ -290,11 +328,11 @@ public:
     }
 
 private:
-    /// Waits up to `timeout_ms` for `fd` (or only for the stop pipe when fd < 0).
-    /// False when stopping.
-    bool wait(int fd, int timeout_ms)
+    /// Waits up to `timeout_ms` for `fd` to be readable (writable with `write`), or only
+    /// for the stop pipe when fd < 0. False when stopping.
+    bool wait(int fd, int timeout_ms, bool write = false)
     {
-        pollfd fds[2] = {{stop_pipe_[0], POLLIN, 0}, {fd, POLLIN, 0}};
+        pollfd fds[2] = {{stop_pipe_[0], POLLIN, 0}, {fd, static_cast<short>(write ? POLLOUT : POLLIN), 0}};
         int const n = ::poll(fds, fd >= 0 ? 2 : 1, timeout_ms);
         if (stopping_ || (n > 0 && (fds[0].revents & POLLIN)))
             return false;
@@ -304,7 +342,8 @@ private:
     conn_ptr listen()
     {
         std::string why;
-        auto c = connect(url_, options_, why);
+        auto c = connect(url_, options_, why,
+                         [this](int fd, bool write, int timeout_ms) { return wait(fd, timeout_ms, write); });
         if (!c)
             return nullptr;
         // The server's "terminating connection" notices are expected here: no stderr.

@@ -12,13 +12,19 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace ssogate;
 using ssogate::test::postgres_server;
@@ -411,4 +417,38 @@ TEST_CASE("verify_chain on PostgreSQL reads a log longer than one page and finds
     CHECK(v->first_break->field == "seq");
     CHECK(v->first_break->actual == "5003");
     CHECK(v->events_checked == 5001);
+}
+
+TEST_CASE("destroying a watch is prompt even while its reconnect waits on a server that does not answer",
+          "[store][.postgres]")
+{
+    auto& server = postgres_server::shared();
+    auto const url = server.create_database();
+    auto listener = open(url);
+    recorder heard;
+    auto watch = listener->watch_changes([&](store::change_kind k) { heard(k); });
+    REQUIRE(watch.has_value());
+    std::this_thread::sleep_for(200ms);
+
+    // The server goes away and something that accepts connections but never answers
+    // takes its socket: the watch's reconnect hangs in the startup handshake.
+    server.stop();
+    auto const path = server.socket_dir() / (".s.PGSQL." + std::to_string(server.port()));
+    int const mute = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(mute >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+    ::unlink(path.c_str());
+    REQUIRE(::bind(mute, reinterpret_cast<sockaddr const*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(mute, 16) == 0);
+    std::this_thread::sleep_for(500ms);
+
+    auto const start = std::chrono::steady_clock::now();
+    watch->reset();
+    CHECK(std::chrono::steady_clock::now() - start < 1s);
+
+    ::close(mute);
+    ::unlink(path.c_str());
+    server.start();
 }
