@@ -48,6 +48,7 @@ TEST_CASE("a SCIM user matched by externalId = NameID is linked on first sign-in
     sso_app app;
     app.cfg.connections.at(0).scim.enabled = true;
     app.cfg.connections.at(0).scim.match_on = gateway::scim_match::external_id;
+    app.connections = gateway::connection_registry::build(app.cfg); // the SCIM routes read the registry
     auto const secret = okta_token(app);
     auto created = scim_request(app, secret, gateway::http_method::post, "/Users",
                                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
@@ -82,6 +83,7 @@ TEST_CASE("a user SCIM deactivated cannot sign in; reactivated, it can", "[gatew
 {
     sso_app app;
     app.cfg.connections.at(0).scim.enabled = true; // match_on userName (default)
+    app.connections = gateway::connection_registry::build(app.cfg); // the SCIM routes read the registry
     auto const secret = okta_token(app);
     auto created = scim_request(app, secret, gateway::http_method::post, "/Users",
                                 R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"alice@example.com"})");

@@ -301,7 +301,10 @@ std::variant<scim_call, http_response> authenticate(app_context const& ctx, http
                                                     route_params const& params)
 {
     auto const connection_id = std::string(params.get("connection"));
-    auto const* conn = ctx.cfg.find_connection(connection_id);
+    // The registry knows store-owned connections (created through the admin API or CLI)
+    // as well as the file's; the configuration alone only the file's.
+    auto held = ctx.connections.find(connection_id);
+    auto const* conn = held ? &held->settings : ctx.cfg.find_connection(connection_id);
     if (!conn || !conn->scim.enabled)
         return scim_error_response(scim::errc::not_found, "no SCIM endpoint for this connection");
     auto const now = ctx.clock();
@@ -344,7 +347,8 @@ std::variant<scim_call, http_response> authenticate(app_context const& ctx, http
                      base + "/scim/v2/" + connection_id,
                      now,
                      new_audit_event_id(ctx.random),
-                     std::make_shared<scim::user_type_with_role const>(conn->scim.role_attribute)};
+                     std::make_shared<scim::user_type_with_role const>(conn->scim.role_attribute),
+                     std::move(held)};
 }
 
 // ---- discovery ----

@@ -4,6 +4,7 @@
 // events. Private to gateway/src/scim and gateway/src/routes/scim.cpp.
 #include <ssogate/gateway/app_context.hpp>
 #include <ssogate/gateway/config.hpp>
+#include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/http.hpp>
 #include <ssogate/gateway/router.hpp>
 #include <ssogate/scim/errc.hpp>
@@ -46,13 +47,16 @@ struct scim_call {
     std::string trace_id;
     /// The User resource type of this connection (with its custom role extension, if any).
     std::shared_ptr<scim::user_type_with_role const> user_type;
+    /// Keeps a store-owned connection's settings (`connection`) alive for the call.
+    std::shared_ptr<sso_connection const> held;
 
     /// `scim:<connection>`.
     [[nodiscard]] std::string owner() const;
 };
 
 /// The call, or the 404/401/413 response to send. Checks, in order: the connection
-/// exists and has SCIM enabled (404), the bearer token is an active SCIM token of this
+/// exists (the registry's view: file-owned and store-owned connections; else the
+/// configuration's) and has SCIM enabled (404), the bearer token is an active SCIM token of this
 /// connection (401), the body is within scim_max_body_bytes (413).
 [[nodiscard]] std::variant<scim_call, http_response> authenticate(app_context const& ctx, http_request const& req,
                                                                   route_params const& params);
