@@ -147,7 +147,7 @@ TEST_CASE("write_batcher runs jobs queued together in one transaction, each with
     CHECK(chain_valid(**s));
 }
 
-TEST_CASE("write_batcher rolls back a failing job alone; the other jobs of its batch commit", "[write_batcher]")
+TEST_CASE("write_batcher rolls back a failing job alone while the other jobs of its batch commit", "[write_batcher]")
 {
     ssogate::test::temp_dir dir;
     auto s = store::open_sqlite(dir / "batch.db");
@@ -227,7 +227,7 @@ TEST_CASE("write_batcher fails every job of a batch whose transaction cannot beg
     CHECK(committed_ids(**s).empty());
 }
 
-TEST_CASE("write_batcher stop runs and commits the queued jobs; a job submitted after it is refused", "[write_batcher]")
+TEST_CASE("write_batcher stop runs and commits the queued jobs and refuses a job submitted after it", "[write_batcher]")
 {
     ssogate::test::temp_dir dir;
     auto s = store::open_sqlite(dir / "batch.db");
