@@ -115,6 +115,14 @@ TEST_CASE("after() pages by seq and filters by action and connection", "[store][
     REQUIRE(logins->size() == 2);
     CHECK((*logins)[0].event.id == "a");
     CHECK((*logins)[1].event.id == "d");
+    auto all_logins = tx->audit().after(0, 10, {"sso.login.succeeded", ""});
+    REQUIRE(all_logins->size() == 3);
+    CHECK((*all_logins)[1].event.id == "c");
+    auto on_okta = tx->audit().after(1, 10, {"", "okta"});
+    REQUIRE(on_okta->size() == 2);
+    CHECK((*on_okta)[0].event.id == "b");
+    CHECK((*on_okta)[1].event.id == "d");
+    CHECK(tx->audit().after(0, 1, {"", "entra"})->size() == 1);
     CHECK(tx->audit().after(4, 10)->empty());
 }
 
