@@ -179,7 +179,8 @@ http_response handle_admin_user_explain(app_context const& ctx, http_request con
     auto user = user_of(ctx, tx, params);
     if (auto* res = std::get_if<http_response>(&user))
         return std::move(*res);
-    auto e = explain_user(tx, std::get<store::user_record>(user), registry_policies(ctx.connections), ctx.clock());
+    auto e = explain_user(tx, std::get<store::user_record>(user), registry_policies(ctx.connections),
+                          registry_scim_settings(ctx.connections), ctx.clock());
     if (!e)
         return store_unavailable(ctx, "explain", tx.last_error_detail());
     return json_ok(user_explanation_to_json(*e));

@@ -2,6 +2,7 @@
 #include <ssogate/gateway/users.hpp>
 
 #include <ssogate/gateway/audit.hpp>
+#include <ssogate/gateway/connections.hpp>
 #include <ssogate/gateway/provisioning.hpp>
 #include <ssogate/jit/plan_json.hpp>
 #include <ssogate/jit/planner.hpp>
@@ -475,6 +476,15 @@ boost::json::object user_explanation_to_json(user_explanation const& e)
     out["link_approvals"] = std::move(approvals);
     out["next_sign_in"] = std::move(next);
     return out;
+}
+
+scim_lookup registry_scim_settings(connection_registry const& connections)
+{
+    return [&connections](std::string_view id) -> std::optional<scim_settings> {
+        if (auto c = connections.find(id))
+            return c->settings.scim;
+        return std::nullopt;
+    };
 }
 
 } // namespace ssogate::gateway

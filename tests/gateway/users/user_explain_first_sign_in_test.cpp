@@ -114,7 +114,22 @@ TEST_CASE("explain tells, for a SCIM user who never signed in, how the first sig
     CHECK(first.at("match_on") == "userName");
     CHECK(first.at("kept").as_array().size() == 4);
 
-    // Without the SCIM lookup (the server's 3-argument form) match_on is unknown (null).
+    // The admin API's explain (GET /admin/v1/users/{id}/explain) reads the registry's SCIM settings.
+    auto admin = gateway::create_admin_token(*app.store, "t", {"cli", "tester", {}, {}}, app.ctx.random, *app.now);
+    REQUIRE(admin.has_value());
+    gateway::http_request get;
+    get.method = gateway::http_method::get;
+    get.target = "/admin/v1/users/" + id + "/explain";
+    get.remote_address = "192.0.2.20";
+    get.headers.set("Authorization", "Bearer " + admin->secret);
+    auto api = gateway::handle_request(app.ctx, get);
+    INFO(api.body);
+    REQUIRE(api.status == 200);
+    auto const api_first = json::parse(api.body).at("next_sign_in").at(0).at("first_sign_in");
+    CHECK(api_first.at("match_on") == "userName");
+    CHECK(api_first.at("match_value") == "alice@example.com");
+
+    // Without the SCIM lookup (the 3-argument form) match_on is unknown (null).
     auto plain = gateway::explain_user(**began, **user, gateway::registry_policies(app.connections), *app.now);
     REQUIRE(plain.has_value());
     REQUIRE(plain->next_sign_ins.size() == 1);

@@ -221,6 +221,10 @@ class connection_registry;
 /// registry must outlive the returned function.
 [[nodiscard]] policy_lookup registry_policies(connection_registry const& connections);
 
+/// The [connection.scim] settings of the registry's connections (file- and store-owned),
+/// for explain_user's first-sign-in entries. The registry must outlive the function.
+[[nodiscard]] scim_lookup registry_scim_settings(connection_registry const& connections);
+
 inline constexpr std::size_t user_page_default_limit = 100;
 inline constexpr std::size_t user_page_max_limit = 1000;
 
