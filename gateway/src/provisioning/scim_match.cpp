@@ -10,15 +10,23 @@ namespace ssogate::gateway::provisioning {
 store::result<void> add_scim_match(store::transaction& tx, config const& cfg, std::string const& connection_id,
                                    jit::lookup_keys const& keys, jit::current_state& state)
 {
+    auto const* c = cfg.find_connection(connection_id);
+    if (!c)
+        return {};
+    return add_scim_match(tx, c->scim, connection_id, keys, state);
+}
+
+store::result<void> add_scim_match(store::transaction& tx, scim_settings const& scim, std::string const& connection_id,
+                                   jit::lookup_keys const& keys, jit::current_state& state)
+{
     if (state.user)
         return {};
-    auto const* c = cfg.find_connection(connection_id);
-    if (!c || !c->scim.enabled)
+    if (!scim.enabled)
         return {};
 
     std::optional<store::scim_user_record> row;
     jit::user_match how = jit::user_match::scim_user_name;
-    if (c->scim.match_on == scim_match::external_id) {
+    if (scim.match_on == scim_match::external_id) {
         how = jit::user_match::scim_external_id;
         auto found = tx.scim().find_users_by_external_id(connection_id, keys.subject);
         if (!found)

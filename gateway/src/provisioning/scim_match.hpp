@@ -18,6 +18,11 @@ namespace ssogate::gateway::provisioning {
 /// `state.user` with the matching SCIM user and `state.matched_by` with how it matched
 /// (the JIT planner then binds the identity: `jit.user.linked`, link kind scim_match).
 /// Leaves `state` as it was when nothing matches.
+[[nodiscard]] store::result<void> add_scim_match(store::transaction& tx, scim_settings const& scim,
+                                                 std::string const& connection_id, jit::lookup_keys const& keys,
+                                                 jit::current_state& state);
+/// The same with the settings of `connection_id` in `cfg` (file-owned connections only;
+/// nothing matches for a connection the file does not declare).
 [[nodiscard]] store::result<void> add_scim_match(store::transaction& tx, config const& cfg,
                                                  std::string const& connection_id, jit::lookup_keys const& keys,
                                                  jit::current_state& state);

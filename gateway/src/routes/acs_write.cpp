@@ -121,7 +121,7 @@ store::result<void> write_inside(app_context const& ctx, store::transaction& tx,
     auto state = provisioning::read_current_state(tx, conn.id, *keys);
     if (!state)
         return fail("read current state", state.error());
-    if (auto matched = provisioning::add_scim_match(tx, ctx.cfg, conn.id, *keys, *state); !matched)
+    if (auto matched = provisioning::add_scim_match(tx, conn.settings.scim, conn.id, *keys, *state); !matched)
         return fail("match a SCIM user", matched.error()); // issue 7: a SCIM user's first sign-in links to it
     auto plan = jit::plan(id, *state, policy, now);
 

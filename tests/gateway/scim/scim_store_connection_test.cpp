@@ -75,6 +75,29 @@ TEST_CASE("a store-owned connection serves SCIM with its role_attribute; a bad o
         CHECK(roles->front().owner == "scim:acme");
     }
 
+    // The first sign-in through acme links to the SCIM user by userName (the connection's
+    // scim.match_on default), through the registry's settings: no second user.
+    app.advance(std::chrono::seconds(60));
+    browser b;
+    auto relay = app.start_login(b, "acme");
+    idp_response r;
+    r.connection = "acme";
+    r.in_response_to = relay;
+    r.name_id = "wile@acme.test";
+    r.email = "wile@acme.test";
+    auto signed_in = app.post_acs(b, r, relay);
+    INFO(signed_in.body);
+    REQUIRE(signed_in.status == 303);
+    {
+        auto tx = app.store->begin(store::access::read);
+        REQUIRE(tx.has_value());
+        auto linked = (*tx)->users().find_by_identity("acme", "wile@acme.test");
+        REQUIRE(linked.has_value());
+        REQUIRE(linked->has_value());
+        CHECK((*linked)->id == id);
+    }
+    CHECK(app.audit("jit.user.linked").size() == 1);
+
     // A merge patch with a role_attribute that cannot carry a role: 400, the field named.
     auto bad = call(app, gateway::http_method::patch, "/admin/v1/connections/acme", admin->secret,
                     R"({"scim":{"role_attribute":"roles.value"}})");
