@@ -9,6 +9,7 @@
 // (SAVEPOINT / RELEASE, or ROLLBACK TO on failure). Read transactions are READ ONLY
 // and refuse writing statements before they reach the server.
 #include "pg_handle.hpp"
+#include "sql/common.hpp"
 
 #include <ssogate/store/transaction.hpp>
 
@@ -24,23 +25,9 @@ namespace ssogate::store::pg {
 
 class txn_context;
 
-/// An error on its way out of any result<T> (as sqlite::failure).
-struct failure {
-    boost::system::error_code code;
-
-    template <class T>
-    operator boost::system::result<T>() const // NOLINT: implicit by design
-    {
-        return boost::system::result<T>(boost::system::in_place_error, code);
-    }
-};
-
-/// The error of a failed result, for returning from a function of another result type.
-template <class R>
-[[nodiscard]] failure propagate(R const& r)
-{
-    return failure{r.error()};
-}
+// The error of a failed call, on its way out of any result<T> (sql/common.hpp).
+using sql::failure;
+using sql::propagate;
 
 /// A SAVEPOINT that rolls back to itself on destruction unless released, so a
 /// repository call of several statements changes all or nothing.
@@ -126,45 +113,17 @@ private:
     std::string last_error_;
 };
 
-/// Reads every row of `st` with `read(st) -> result<T>` (or T).
-template <class T, class Read>
-[[nodiscard]] result<std::vector<T>> collect(txn_context& ctx, statement& st, Read read)
-{
-    std::vector<T> out;
-    for (;;) {
-        auto row = ctx.next(st);
-        if (!row)
-            return propagate(row);
-        if (!*row)
-            return out;
-        if constexpr (std::is_same_v<std::invoke_result_t<Read, statement&>, T>) {
-            out.push_back(read(st));
-        } else {
-            auto value = read(st);
-            if (!value)
-                return propagate(value);
-            out.push_back(std::move(*value));
-        }
-    }
-}
+// Reading rows (sql/common.hpp).
+using sql::collect;
+using sql::first;
 
-/// Reads at most one row of `st`.
-template <class T, class Read>
-[[nodiscard]] result<std::optional<T>> first(txn_context& ctx, statement& st, Read read)
-{
-    auto row = ctx.next(st);
-    if (!row)
-        return propagate(row);
-    if (!*row)
-        return std::optional<T>();
-    if constexpr (std::is_same_v<std::invoke_result_t<Read, statement&>, T>) {
-        return std::optional<T>(read(st));
-    } else {
-        auto value = read(st);
-        if (!value)
-            return propagate(value);
-        return std::optional<T>(std::move(*value));
-    }
-}
+/// PostgreSQL as the Backend of the repositories written once in sql/ (sql/common.hpp):
+/// its types, and its words for what the two SQL dialects say differently.
+struct backend {
+    using context = txn_context;
+    using statement = pg::statement;
+    /// The larger of two values (a scalar function): GREATEST() (max() is an aggregate).
+    static constexpr std::string_view greatest = "GREATEST";
+};
 
 } // namespace ssogate::store::pg

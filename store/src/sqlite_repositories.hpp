@@ -2,10 +2,18 @@
 // The SQLite implementations of the repository interfaces. Each acts inside the
 // txn_context of its transaction.
 #include "sqlite_context.hpp"
+#include "sql/admin_sessions.hpp"
+#include "sql/signin_repositories.hpp"
 
 #include <ssogate/store/transaction.hpp>
 
 namespace ssogate::store::sqlite {
+
+// Written once for both backends in sql/ (explicitly instantiated in sqlite_repositories.cpp).
+using sqlite_sessions = sql::basic_sessions<backend>;
+using sqlite_requests = sql::basic_requests<backend>;
+using sqlite_replay = sql::basic_replay<backend>;
+using sqlite_admin_sessions = sql::basic_admin_sessions<backend>;
 
 class sqlite_connections final : public connection_repository {
 public:
@@ -61,58 +69,6 @@ public:
     result<bool> remove_member(std::string_view user_id, std::string_view team_id, time_point now) override;
     result<std::vector<membership_record>> members(std::string_view team_id) override;
     result<std::vector<membership_record>> memberships_of(std::string_view user_id) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class sqlite_sessions final : public session_repository {
-public:
-    explicit sqlite_sessions(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<session_record> create(std::string_view secret, new_session const& session) override;
-    result<std::optional<session_record>> find(std::string_view secret) override;
-    result<bool> touch(std::string_view secret, time_point now) override;
-    result<bool> end(std::string_view secret) override;
-    result<std::size_t> end_all_for_user(std::string_view user_id) override;
-    result<std::size_t> sweep(time_point now, std::chrono::seconds idle_timeout) override;
-    result<std::size_t> count_live(time_point now, std::chrono::seconds idle_timeout) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class sqlite_admin_sessions final : public admin_session_repository {
-public:
-    explicit sqlite_admin_sessions(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<admin_session_record> create(std::string_view secret, new_admin_session const& session) override;
-    result<std::optional<admin_session_record>> find(std::string_view secret) override;
-    result<bool> touch(std::string_view secret, time_point now) override;
-    result<bool> end(std::string_view secret) override;
-    result<std::size_t> end_all_for_actor(std::string_view actor_type, std::string_view actor_id) override;
-    result<std::size_t> sweep(time_point now, std::chrono::seconds idle_timeout) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class sqlite_requests final : public request_repository {
-public:
-    explicit sqlite_requests(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> create(pending_request const& request, std::string_view browser_binding) override;
-    result<consume_outcome> consume(std::string_view request_id, std::string_view connection_id,
-                                    std::string_view browser_binding, time_point now) override;
-    result<std::size_t> sweep(time_point now) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class sqlite_replay final : public replay_cache {
-public:
-    explicit sqlite_replay(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> consume(std::string_view connection_id, std::string_view assertion_id,
-                         time_point expires_at) override;
-    result<std::size_t> sweep(time_point now) override;
 
 private:
     txn_context& ctx_;
@@ -192,3 +148,9 @@ private:
 };
 
 } // namespace ssogate::store::sqlite
+
+// Instantiated once, in sqlite_repositories.cpp, not in every file that uses them.
+extern template class ssogate::store::sql::basic_sessions<ssogate::store::sqlite::backend>;
+extern template class ssogate::store::sql::basic_requests<ssogate::store::sqlite::backend>;
+extern template class ssogate::store::sql::basic_replay<ssogate::store::sqlite::backend>;
+extern template class ssogate::store::sql::basic_admin_sessions<ssogate::store::sqlite::backend>;

@@ -1,0 +1,110 @@
+#pragma once
+// What the repositories of both backends use alike, whatever the backend: the error on
+// its way out of a result, and reading the rows of a statement. The repositories
+// themselves are written once in this directory (sql/*_repositories.hpp) as templates
+// over a backend: sqlite::backend (sqlite_context.hpp) or pg::backend (pg_context.hpp).
+//
+// A Backend names:
+//   using context   = ...;  // the transaction's state: prepare, run, next, fail
+//   using statement = ...;  // bind_text/bind_int/bind_time..., text/integer/time...
+//   the SQL fragments in which the two dialects differ, as static members (greatest, ...).
+#include <ssogate/store/types.hpp>
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ssogate::store::sql {
+
+/// An error on its way out of any result<T>. Needed because result<bool> cannot be
+/// built implicitly from an error_code (bool is constructible from it).
+struct failure {
+    boost::system::error_code code;
+
+    template <class T>
+    operator boost::system::result<T>() const // NOLINT: implicit by design
+    {
+        return boost::system::result<T>(boost::system::in_place_error, code);
+    }
+};
+
+/// The error of a failed result, for returning from a function of another result type.
+template <class R>
+[[nodiscard]] failure propagate(R const& r)
+{
+    return failure{r.error()};
+}
+
+/// Reads every row of `st` with `read(st) -> result<T>` (or T).
+template <class T, class Context, class Statement, class Read>
+[[nodiscard]] result<std::vector<T>> collect(Context& ctx, Statement& st, Read read)
+{
+    std::vector<T> out;
+    for (;;) {
+        auto row = ctx.next(st);
+        if (!row)
+            return propagate(row);
+        if (!*row)
+            return out;
+        if constexpr (std::is_same_v<std::invoke_result_t<Read, Statement&>, T>) {
+            out.push_back(read(st));
+        } else {
+            auto value = read(st);
+            if (!value)
+                return propagate(value);
+            out.push_back(std::move(*value));
+        }
+    }
+}
+
+/// Reads at most one row of `st`.
+template <class T, class Context, class Statement, class Read>
+[[nodiscard]] result<std::optional<T>> first(Context& ctx, Statement& st, Read read)
+{
+    auto row = ctx.next(st);
+    if (!row)
+        return propagate(row);
+    if (!*row)
+        return std::optional<T>();
+    if constexpr (std::is_same_v<std::invoke_result_t<Read, Statement&>, T>) {
+        return std::optional<T>(read(st));
+    } else {
+        auto value = read(st);
+        if (!value)
+            return propagate(value);
+        return std::optional<T>(std::move(*value));
+    }
+}
+
+/// A time as both backends store it: microseconds since the epoch, rounded down.
+[[nodiscard]] inline time_point as_stored(time_point t) noexcept
+{
+    return time_point(std::chrono::duration_cast<time_point::duration>(
+        std::chrono::floor<std::chrono::microseconds>(t.time_since_epoch())));
+}
+
+/// A duration in microseconds, the unit of stored times.
+[[nodiscard]] inline std::int64_t micros(std::chrono::seconds d) noexcept
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
+
+/// SQL text made of fixed pieces and a backend's fragments, built once per statement:
+/// `static std::string const sql = concat("UPDATE … ", Backend::greatest, "(…)");`
+template <class... Pieces>
+[[nodiscard]] std::string concat(Pieces const&... pieces)
+{
+    std::string out;
+    (out.append(std::string_view(pieces)), ...);
+    return out;
+}
+
+} // namespace ssogate::store::sql
