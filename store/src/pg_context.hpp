@@ -97,6 +97,9 @@ public:
 
     /// Notification channels to signal at commit (pg_notify inside the transaction).
     bool notify_connections = false;
+    /// Connections were created, changed or removed (when `changed`): signal
+    /// notify_connections at commit.
+    void connections_changed(bool changed) noexcept { notify_connections = notify_connections || changed; }
 
 private:
     [[nodiscard]] result<void> execute(statement& st, conflict_map const& conflicts);
@@ -122,8 +125,19 @@ using sql::first;
 struct backend {
     using context = txn_context;
     using statement = pg::statement;
+    using conflict_map = pg::conflict_map;
     /// The larger of two values (a scalar function): GREATEST() (max() is an aggregate).
     static constexpr std::string_view greatest = "GREATEST";
+    /// `column = param`, ignoring case: lower() on both sides (the schema has lower()
+    /// expression indexes for SQLite's NOCASE columns).
+    static std::string nocase_equals(std::string_view column, std::string_view param)
+    {
+        return sql::concat("lower(", column, ") = lower(", param, ")");
+    }
+    /// An ORDER BY key that ignores case.
+    static std::string nocase_order(std::string_view column) { return sql::concat("lower(", column, ")"); }
+    /// A RESTRICT violation is always a foreign key violation (mapped to in_use).
+    static constexpr bool restrict_is_plain_constraint = false;
 };
 
 } // namespace ssogate::store::pg

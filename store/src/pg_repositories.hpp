@@ -3,6 +3,8 @@
 // txn_context of its transaction.
 #include "pg_context.hpp"
 #include "sql/admin_sessions.hpp"
+#include "sql/identity_repositories.hpp"
+#include "sql/scim_repositories.hpp"
 #include "sql/signin_repositories.hpp"
 
 #include <ssogate/store/transaction.hpp>
@@ -14,65 +16,10 @@ using pg_sessions = sql::basic_sessions<backend>;
 using pg_requests = sql::basic_requests<backend>;
 using pg_replay = sql::basic_replay<backend>;
 using pg_admin_sessions = sql::basic_admin_sessions<backend>;
-
-class pg_connections final : public connection_repository {
-public:
-    explicit pg_connections(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> create(connection_record const& connection) override;
-    result<std::optional<connection_record>> find(std::string_view id) override;
-    result<std::vector<connection_record>> list() override;
-    result<bool> update(connection_record const& connection) override;
-    result<bool> set_jit_enabled(std::string_view id, bool enabled, time_point now) override;
-    result<bool> remove(std::string_view id) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class pg_users final : public user_repository {
-public:
-    explicit pg_users(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> create(new_user const& user) override;
-    result<std::optional<user_record>> find(std::string_view id) override;
-    result<std::optional<user_record>> find_by_identity(std::string_view connection_id,
-                                                        std::string_view subject) override;
-    result<std::optional<user_record>> find_by_email(std::string_view email) override;
-    result<std::vector<user_record>> find_by_attribute(std::string_view name, std::string_view value) override;
-    result<std::vector<user_record>> list(std::string_view after_id, std::size_t limit) override;
-    result<bool> set_active(std::string_view id, bool active, time_point now) override;
-    result<bool> remove(std::string_view id) override;
-    result<void> add_identity(identity_record const& identity) override;
-    result<std::vector<identity_record>> identities(std::string_view user_id) override;
-    result<bool> record_login(std::string_view connection_id, std::string_view subject,
-                              std::string_view assertion_json, time_point now) override;
-    result<std::vector<attribute_record>> attributes(std::string_view user_id) override;
-    result<void> set_attribute(std::string_view user_id, attribute_record const& attribute) override;
-    result<bool> remove_attribute(std::string_view user_id, std::string_view name, time_point now) override;
-    result<std::vector<role_grant>> roles(std::string_view user_id) override;
-    result<void> grant_role(std::string_view user_id, role_grant const& grant) override;
-    result<bool> revoke_role(std::string_view user_id, std::string_view role, time_point now) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class pg_teams final : public team_repository {
-public:
-    explicit pg_teams(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> create(team_record const& team) override;
-    result<std::optional<team_record>> find(std::string_view id) override;
-    result<std::optional<team_record>> find_by_name(std::string_view name) override;
-    result<std::vector<team_record>> list() override;
-    result<bool> rename(std::string_view id, std::string_view name, time_point now) override;
-    result<bool> remove(std::string_view id) override;
-    result<void> add_member(membership_record const& membership) override;
-    result<bool> remove_member(std::string_view user_id, std::string_view team_id, time_point now) override;
-    result<std::vector<membership_record>> members(std::string_view team_id) override;
-    result<std::vector<membership_record>> memberships_of(std::string_view user_id) override;
-
-private:
-    txn_context& ctx_;
-};
+using pg_teams = sql::basic_teams<backend>;
+using pg_users = sql::basic_users<backend>;
+using pg_connections = sql::basic_connections<backend>;
+using pg_scim = sql::basic_scim<backend>;
 
 class pg_audit final : public audit_log {
 public:
@@ -115,38 +62,6 @@ private:
     txn_context& ctx_;
 };
 
-class pg_scim final : public scim_repository {
-public:
-    explicit pg_scim(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> create_user(scim_user_record const& user) override;
-    result<std::optional<scim_user_record>> find_user(std::string_view connection_id,
-                                                      std::string_view user_id) override;
-    result<std::optional<scim_user_record>> find_user_by_user_name(std::string_view connection_id,
-                                                                   std::string_view user_name) override;
-    result<std::vector<scim_user_record>> find_users_by_external_id(std::string_view connection_id,
-                                                                    std::string_view external_id) override;
-    result<std::vector<scim_user_record>> list_users(std::string_view connection_id, std::size_t offset,
-                                                     std::size_t limit) override;
-    result<std::size_t> count_users(std::string_view connection_id) override;
-    result<std::vector<scim_user_record>> user_connections(std::string_view user_id) override;
-    result<bool> update_user(scim_user_record const& user) override;
-    result<bool> touch_user(std::string_view connection_id, std::string_view user_id, time_point now) override;
-    result<bool> remove_user(std::string_view connection_id, std::string_view user_id) override;
-    result<void> create_group(scim_group_record const& group) override;
-    result<std::optional<scim_group_record>> find_group(std::string_view connection_id,
-                                                        std::string_view team_id) override;
-    result<std::vector<scim_group_record>> find_groups_by_external_id(std::string_view connection_id,
-                                                                      std::string_view external_id) override;
-    result<std::vector<scim_group_record>> list_groups(std::string_view connection_id, std::size_t offset,
-                                                       std::size_t limit) override;
-    result<std::size_t> count_groups(std::string_view connection_id) override;
-    result<bool> update_group(scim_group_record const& group) override;
-    result<bool> touch_group(std::string_view connection_id, std::string_view team_id, time_point now) override;
-
-private:
-    txn_context& ctx_;
-};
-
 } // namespace ssogate::store::pg
 
 // Instantiated once, in pg_repositories.cpp, not in every file that uses them.
@@ -154,3 +69,7 @@ extern template class ssogate::store::sql::basic_sessions<ssogate::store::pg::ba
 extern template class ssogate::store::sql::basic_requests<ssogate::store::pg::backend>;
 extern template class ssogate::store::sql::basic_replay<ssogate::store::pg::backend>;
 extern template class ssogate::store::sql::basic_admin_sessions<ssogate::store::pg::backend>;
+extern template class ssogate::store::sql::basic_teams<ssogate::store::pg::backend>;
+extern template class ssogate::store::sql::basic_users<ssogate::store::pg::backend>;
+extern template class ssogate::store::sql::basic_connections<ssogate::store::pg::backend>;
+extern template class ssogate::store::sql::basic_scim<ssogate::store::pg::backend>;

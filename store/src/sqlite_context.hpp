@@ -66,6 +66,10 @@ public:
     /// Opens a savepoint (write transactions only).
     [[nodiscard]] result<savepoint> begin_savepoint();
 
+    /// Connections were created, changed or removed. Nothing to announce on SQLite (one
+    /// node); PostgreSQL tells the other nodes at commit.
+    void connections_changed(bool /*changed*/) noexcept {}
+
 private:
     connection& db_;
     access mode_;
@@ -82,8 +86,20 @@ using sql::first;
 struct backend {
     using context = txn_context;
     using statement = sqlite::statement;
+    using conflict_map = sqlite::conflict_map;
     /// The larger of two values (a scalar function): SQLite's two-argument max().
     static constexpr std::string_view greatest = "max";
+    /// `column = param`, ignoring ASCII case: SQLite's NOCASE collation (an index on the
+    /// column with COLLATE NOCASE serves it).
+    static std::string nocase_equals(std::string_view column, std::string_view param)
+    {
+        return sql::concat(column, " = ", param, " COLLATE NOCASE");
+    }
+    /// An ORDER BY key that ignores ASCII case.
+    static std::string nocase_order(std::string_view column) { return sql::concat(column, " COLLATE NOCASE"); }
+    /// A RESTRICT violation found while a DELETE cascades is reported as a plain
+    /// constraint failure (invalid_argument), not as a foreign key one.
+    static constexpr bool restrict_is_plain_constraint = true;
 };
 
 } // namespace ssogate::store::sqlite
