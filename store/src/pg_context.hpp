@@ -14,6 +14,7 @@
 #include <ssogate/store/transaction.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,6 +102,17 @@ public:
     /// notify_connections at commit.
     void connections_changed(bool changed) noexcept { notify_connections = notify_connections || changed; }
 
+    /// Holds the audit chain head until commit, so an append reads the last link and
+    /// inserts the next with no other append between, on any node: a transaction-scoped
+    /// advisory lock (re-entrant), taken in its own savepoint (a lock timeout, busy,
+    /// leaves the transaction usable), with the ssogate_audit notification delivered at
+    /// commit.
+    [[nodiscard]] result<void> lock_audit_chain()
+    {
+        return guarded_command("SELECT pg_advisory_xact_lock(" SSOGATE_PG_AUDIT_CHAIN_LOCK
+                               "), pg_notify('ssogate_audit', '')");
+    }
+
 private:
     [[nodiscard]] result<void> execute(statement& st, conflict_map const& conflicts);
     /// Records a failure outside a savepoint: lost connection (broken) or aborted.
@@ -138,6 +150,9 @@ struct backend {
     static std::string nocase_order(std::string_view column) { return sql::concat("lower(", column, ")"); }
     /// A RESTRICT violation is always a foreign key violation (mapped to in_use).
     static constexpr bool restrict_is_plain_constraint = false;
+    /// Rows per statement when verify_chain() reads the whole log: libpq holds a whole
+    /// result in memory, so it reads in pages by seq.
+    static constexpr std::int64_t audit_verify_page = 5000;
 };
 
 } // namespace ssogate::store::pg

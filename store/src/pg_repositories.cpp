@@ -1,12 +1,19 @@
-// The PostgreSQL instantiations of the repositories written once in sql/ (pg_repositories.hpp
-// names them for the transactions).
+// The PostgreSQL instantiations of the repositories written once in sql/
+// (pg_repositories.hpp names them for the transactions).
 #include "pg_repositories.hpp"
 
-template class ssogate::store::sql::basic_sessions<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_requests<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_replay<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_admin_sessions<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_scim<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_connections<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_users<ssogate::store::pg::backend>;
-template class ssogate::store::sql::basic_teams<ssogate::store::pg::backend>;
+namespace ssogate::store {
+
+template class sql::basic_connections<pg::backend>;
+template class sql::basic_users<pg::backend>;
+template class sql::basic_teams<pg::backend>;
+template class sql::basic_sessions<pg::backend>;
+template class sql::basic_admin_sessions<pg::backend>;
+template class sql::basic_requests<pg::backend>;
+template class sql::basic_replay<pg::backend>;
+template class sql::basic_audit<pg::backend>;
+template class sql::basic_tokens<pg::backend>;
+template class sql::basic_link_approvals<pg::backend>;
+template class sql::basic_scim<pg::backend>;
+
+} // namespace ssogate::store

@@ -1,8 +1,11 @@
 #pragma once
-// The PostgreSQL implementations of the repository interfaces. Each acts inside the
-// txn_context of its transaction.
+// The PostgreSQL repositories: the implementations written once for both backends in sql/
+// (one header per group: identity, signin, admin_sessions, audit, scim), instantiated
+// with pg::backend (pg_context.hpp: its context, statement and dialect fragments).
+// The transactions (pg_store.cpp) use them by these names.
 #include "pg_context.hpp"
 #include "sql/admin_sessions.hpp"
+#include "sql/audit_repositories.hpp"
 #include "sql/identity_repositories.hpp"
 #include "sql/scim_repositories.hpp"
 #include "sql/signin_repositories.hpp"
@@ -11,65 +14,33 @@
 
 namespace ssogate::store::pg {
 
-// Written once for both backends in sql/ (explicitly instantiated in pg_repositories.cpp).
+using pg_connections = sql::basic_connections<backend>;
+using pg_users = sql::basic_users<backend>;
+using pg_teams = sql::basic_teams<backend>;
 using pg_sessions = sql::basic_sessions<backend>;
+using pg_admin_sessions = sql::basic_admin_sessions<backend>;
 using pg_requests = sql::basic_requests<backend>;
 using pg_replay = sql::basic_replay<backend>;
-using pg_admin_sessions = sql::basic_admin_sessions<backend>;
-using pg_teams = sql::basic_teams<backend>;
-using pg_users = sql::basic_users<backend>;
-using pg_connections = sql::basic_connections<backend>;
+using pg_audit = sql::basic_audit<backend>;
+using pg_tokens = sql::basic_tokens<backend>;
+using pg_link_approvals = sql::basic_link_approvals<backend>;
 using pg_scim = sql::basic_scim<backend>;
-
-class pg_audit final : public audit_log {
-public:
-    explicit pg_audit(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<chained_audit_event> append(audit_event const& event) override;
-    result<std::vector<chained_audit_event>> after(std::int64_t after_seq, std::size_t limit,
-                                                   audit_filter const& filter) override;
-    result<std::int64_t> last_seq() override;
-    result<chain_verification> verify_chain() override;
-
-private:
-    txn_context& ctx_;
-};
-
-class pg_tokens final : public token_repository {
-public:
-    explicit pg_tokens(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> create(token_record const& token, std::string_view secret) override;
-    result<std::optional<token_record>> find_active(std::string_view secret) override;
-    result<std::optional<token_record>> find(std::string_view id) override;
-    result<std::vector<token_record>> list(token_kind kind) override;
-    result<bool> revoke(std::string_view id, time_point now) override;
-
-private:
-    txn_context& ctx_;
-};
-
-class pg_link_approvals final : public link_approval_repository {
-public:
-    explicit pg_link_approvals(txn_context& ctx) noexcept : ctx_(ctx) {}
-    result<void> request(link_approval const& approval) override;
-    result<std::optional<link_approval>> find(std::string_view id) override;
-    result<std::optional<link_approval>> find_pending(std::string_view connection_id,
-                                                      std::string_view subject) override;
-    result<std::vector<link_approval>> pending() override;
-    result<bool> decide(std::string_view id, approval_status decision, std::string_view decided_by,
-                        time_point now) override;
-
-private:
-    txn_context& ctx_;
-};
 
 } // namespace ssogate::store::pg
 
+namespace ssogate::store {
+
 // Instantiated once, in pg_repositories.cpp, not in every file that uses them.
-extern template class ssogate::store::sql::basic_sessions<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_requests<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_replay<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_admin_sessions<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_teams<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_users<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_connections<ssogate::store::pg::backend>;
-extern template class ssogate::store::sql::basic_scim<ssogate::store::pg::backend>;
+extern template class sql::basic_connections<pg::backend>;
+extern template class sql::basic_users<pg::backend>;
+extern template class sql::basic_teams<pg::backend>;
+extern template class sql::basic_sessions<pg::backend>;
+extern template class sql::basic_admin_sessions<pg::backend>;
+extern template class sql::basic_requests<pg::backend>;
+extern template class sql::basic_replay<pg::backend>;
+extern template class sql::basic_audit<pg::backend>;
+extern template class sql::basic_tokens<pg::backend>;
+extern template class sql::basic_link_approvals<pg::backend>;
+extern template class sql::basic_scim<pg::backend>;
+
+} // namespace ssogate::store

@@ -7,6 +7,8 @@
 #include <ssogate/store/transaction.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -70,6 +72,11 @@ public:
     /// node); PostgreSQL tells the other nodes at commit.
     void connections_changed(bool /*changed*/) noexcept {}
 
+    /// Holds the audit chain head until commit, so an append reads the last link and
+    /// inserts the next with no other append between. On SQLite write transactions are
+    /// serialised already (BEGIN IMMEDIATE): nothing to take.
+    [[nodiscard]] result<void> lock_audit_chain() noexcept { return {}; }
+
 private:
     connection& db_;
     access mode_;
@@ -100,6 +107,9 @@ struct backend {
     /// A RESTRICT violation found while a DELETE cascades is reported as a plain
     /// constraint failure (invalid_argument), not as a foreign key one.
     static constexpr bool restrict_is_plain_constraint = true;
+    /// Rows per statement when verify_chain() reads the whole log: all at once (SQLite
+    /// steps through them without holding the result).
+    static constexpr std::int64_t audit_verify_page = std::numeric_limits<std::int64_t>::max();
 };
 
 } // namespace ssogate::store::sqlite

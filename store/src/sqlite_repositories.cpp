@@ -1,12 +1,19 @@
-// The SQLite instantiations of the repositories written once in sql/ (sqlite_repositories.hpp
-// names them for the transactions).
+// The SQLite instantiations of the repositories written once in sql/
+// (sqlite_repositories.hpp names them for the transactions).
 #include "sqlite_repositories.hpp"
 
-template class ssogate::store::sql::basic_sessions<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_requests<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_replay<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_admin_sessions<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_scim<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_connections<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_users<ssogate::store::sqlite::backend>;
-template class ssogate::store::sql::basic_teams<ssogate::store::sqlite::backend>;
+namespace ssogate::store {
+
+template class sql::basic_connections<sqlite::backend>;
+template class sql::basic_users<sqlite::backend>;
+template class sql::basic_teams<sqlite::backend>;
+template class sql::basic_sessions<sqlite::backend>;
+template class sql::basic_admin_sessions<sqlite::backend>;
+template class sql::basic_requests<sqlite::backend>;
+template class sql::basic_replay<sqlite::backend>;
+template class sql::basic_audit<sqlite::backend>;
+template class sql::basic_tokens<sqlite::backend>;
+template class sql::basic_link_approvals<sqlite::backend>;
+template class sql::basic_scim<sqlite::backend>;
+
+} // namespace ssogate::store
