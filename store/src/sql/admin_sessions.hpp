@@ -105,7 +105,8 @@ result<bool> basic_admin_sessions<Backend>::end(std::string_view secret)
 }
 
 template <class Backend>
-result<std::size_t> basic_admin_sessions<Backend>::end_all_for_actor(std::string_view actor_type, std::string_view actor_id)
+result<std::size_t> basic_admin_sessions<Backend>::end_all_for_actor(std::string_view actor_type,
+                                                                     std::string_view actor_id)
 {
     auto st = ctx_.prepare("DELETE FROM admin_sessions WHERE actor_id = ?2 AND actor_type = ?1");
     if (!st)

@@ -9,6 +9,7 @@
 #include <ssogate/store/audit_log.hpp>
 #include <ssogate/store/link_approval.hpp>
 #include <ssogate/store/token.hpp>
+#include <ssogate/store/transaction.hpp>
 
 #include <algorithm>
 #include <limits>
@@ -246,7 +247,7 @@ result<chained_audit_event> basic_audit<Backend>::append(audit_event const& even
 
 template <class Backend>
 result<std::vector<chained_audit_event>> basic_audit<Backend>::after(std::int64_t after_seq, std::size_t limit,
-                                                             audit_filter const& filter)
+                                                                     audit_filter const& filter)
 {
     // One fixed statement per combination of filters, each planned on the index of its
     // filter (audit_events_by_action / _by_connection are both ordered by seq). A single
@@ -434,7 +435,7 @@ result<std::optional<link_approval>> basic_link_approvals<Backend>::find(std::st
 
 template <class Backend>
 result<std::optional<link_approval>> basic_link_approvals<Backend>::find_pending(std::string_view connection_id,
-                                                                        std::string_view subject)
+                                                                                 std::string_view subject)
 {
     static std::string const sql =
         std::string(rows::approval_columns) + "WHERE connection_id = ?1 AND subject = ?2 AND status = 'pending'";
@@ -448,7 +449,8 @@ result<std::optional<link_approval>> basic_link_approvals<Backend>::find_pending
 template <class Backend>
 result<std::vector<link_approval>> basic_link_approvals<Backend>::pending()
 {
-    static std::string const sql = std::string(rows::approval_columns) + "WHERE status = 'pending' ORDER BY requested_at, id";
+    static std::string const sql =
+        std::string(rows::approval_columns) + "WHERE status = 'pending' ORDER BY requested_at, id";
     auto st = ctx_.prepare(sql);
     if (!st)
         return propagate(st);
@@ -456,8 +458,8 @@ result<std::vector<link_approval>> basic_link_approvals<Backend>::pending()
 }
 
 template <class Backend>
-result<bool> basic_link_approvals<Backend>::decide(std::string_view id, approval_status decision, std::string_view decided_by,
-                                           time_point now)
+result<bool> basic_link_approvals<Backend>::decide(std::string_view id, approval_status decision,
+                                                   std::string_view decided_by, time_point now)
 {
     if (decision == approval_status::pending)
         return ctx_.fail(errc::invalid_argument, "a decision must approve or reject");

@@ -96,7 +96,7 @@ struct identity_rows {
     /// Runs one write statement and touch_user() as one unit (a savepoint).
     template <class Bind>
     static result<std::size_t> change_and_touch(context& ctx, std::string_view sql, Bind bind, conflict_map conflicts,
-                                         std::string_view user_id, time_point now, bool touch_when_unchanged)
+                                                std::string_view user_id, time_point now, bool touch_when_unchanged)
     {
         auto sp = ctx.begin_savepoint();
         if (!sp)
@@ -362,10 +362,11 @@ result<std::optional<user_record>> basic_users<Backend>::find(std::string_view i
 
 template <class Backend>
 result<std::optional<user_record>> basic_users<Backend>::find_by_identity(std::string_view connection_id,
-                                                                  std::string_view subject)
+                                                                          std::string_view subject)
 {
     static std::string const sql = rows::with(
-        rows::user_columns, "WHERE u.id = (SELECT user_id FROM user_identities WHERE connection_id = ?1 AND subject = ?2)");
+        rows::user_columns,
+        "WHERE u.id = (SELECT user_id FROM user_identities WHERE connection_id = ?1 AND subject = ?2)");
     auto st = ctx_.prepare(sql);
     if (!st)
         return propagate(st);
@@ -477,7 +478,7 @@ result<std::vector<identity_record>> basic_users<Backend>::identities(std::strin
 
 template <class Backend>
 result<bool> basic_users<Backend>::record_login(std::string_view connection_id, std::string_view subject,
-                                        std::string_view assertion_json, time_point now)
+                                                std::string_view assertion_json, time_point now)
 {
     auto st = ctx_.prepare(
         "UPDATE user_identities SET last_login_at = ?3, last_assertion = ?4 WHERE connection_id = ?1 AND subject = ?2");
@@ -616,7 +617,8 @@ result<std::optional<team_record>> basic_teams<Backend>::find(std::string_view i
 template <class Backend>
 result<std::optional<team_record>> basic_teams<Backend>::find_by_name(std::string_view name)
 {
-    static std::string const sql = rows::with(rows::team_columns, concat("WHERE ", Backend::nocase_equals("name", "?1")));
+    static std::string const sql =
+        rows::with(rows::team_columns, concat("WHERE ", Backend::nocase_equals("name", "?1")));
     auto st = ctx_.prepare(sql);
     if (!st)
         return propagate(st);
@@ -627,7 +629,8 @@ result<std::optional<team_record>> basic_teams<Backend>::find_by_name(std::strin
 template <class Backend>
 result<std::vector<team_record>> basic_teams<Backend>::list()
 {
-    static std::string const sql = rows::with(rows::team_columns, concat("ORDER BY ", Backend::nocase_order("name"), ", id"));
+    static std::string const sql =
+        rows::with(rows::team_columns, concat("ORDER BY ", Backend::nocase_order("name"), ", id"));
     auto st = ctx_.prepare(sql);
     if (!st)
         return propagate(st);

@@ -152,7 +152,7 @@ result<void> basic_scim<Backend>::create_user(scim_user_record const& u)
 
 template <class Backend>
 result<std::optional<scim_user_record>> basic_scim<Backend>::find_user(std::string_view connection_id,
-                                                               std::string_view user_id)
+                                                                       std::string_view user_id)
 {
     static std::string const sql = rows::with(rows::user_columns, "WHERE connection_id = ?1 AND user_id = ?2");
     auto st = ctx_.prepare(sql);
@@ -164,10 +164,11 @@ result<std::optional<scim_user_record>> basic_scim<Backend>::find_user(std::stri
 
 template <class Backend>
 result<std::optional<scim_user_record>> basic_scim<Backend>::find_user_by_user_name(std::string_view connection_id,
-                                                                            std::string_view user_name)
+                                                                                    std::string_view user_name)
 {
     static std::string const sql =
-        rows::with(rows::user_columns, concat("WHERE connection_id = ?1 AND ", Backend::nocase_equals("user_name", "?2")));
+        rows::with(rows::user_columns,
+                   concat("WHERE connection_id = ?1 AND ", Backend::nocase_equals("user_name", "?2")));
     auto st = ctx_.prepare(sql);
     if (!st)
         return propagate(st);
@@ -177,7 +178,7 @@ result<std::optional<scim_user_record>> basic_scim<Backend>::find_user_by_user_n
 
 template <class Backend>
 result<std::vector<scim_user_record>> basic_scim<Backend>::find_users_by_external_id(std::string_view connection_id,
-                                                                             std::string_view external_id)
+                                                                                     std::string_view external_id)
 {
     static std::string const sql = rows::with(
         rows::user_columns, "WHERE connection_id = ?1 AND external_id = ?2 ORDER BY created_at, user_id");
@@ -189,8 +190,8 @@ result<std::vector<scim_user_record>> basic_scim<Backend>::find_users_by_externa
 }
 
 template <class Backend>
-result<std::vector<scim_user_record>> basic_scim<Backend>::list_users(std::string_view connection_id, std::size_t offset,
-                                                              std::size_t limit)
+result<std::vector<scim_user_record>> basic_scim<Backend>::list_users(std::string_view connection_id,
+                                                                      std::size_t offset, std::size_t limit)
 {
     static std::string const sql =
         rows::with(rows::user_columns, "WHERE connection_id = ?1 ORDER BY created_at, user_id LIMIT ?2 OFFSET ?3");
@@ -289,7 +290,7 @@ result<void> basic_scim<Backend>::create_group(scim_group_record const& g)
 
 template <class Backend>
 result<std::optional<scim_group_record>> basic_scim<Backend>::find_group(std::string_view connection_id,
-                                                                 std::string_view team_id)
+                                                                         std::string_view team_id)
 {
     static std::string const sql = rows::with(rows::group_columns, "WHERE connection_id = ?1 AND team_id = ?2");
     auto st = ctx_.prepare(sql);
@@ -301,7 +302,7 @@ result<std::optional<scim_group_record>> basic_scim<Backend>::find_group(std::st
 
 template <class Backend>
 result<std::vector<scim_group_record>> basic_scim<Backend>::find_groups_by_external_id(std::string_view connection_id,
-                                                                               std::string_view external_id)
+                                                                                       std::string_view external_id)
 {
     static std::string const sql = rows::with(
         rows::group_columns, "WHERE connection_id = ?1 AND external_id = ?2 ORDER BY created_at, team_id");
@@ -313,8 +314,8 @@ result<std::vector<scim_group_record>> basic_scim<Backend>::find_groups_by_exter
 }
 
 template <class Backend>
-result<std::vector<scim_group_record>> basic_scim<Backend>::list_groups(std::string_view connection_id, std::size_t offset,
-                                                                std::size_t limit)
+result<std::vector<scim_group_record>> basic_scim<Backend>::list_groups(std::string_view connection_id,
+                                                                        std::size_t offset, std::size_t limit)
 {
     static std::string const sql =
         rows::with(rows::group_columns, "WHERE connection_id = ?1 ORDER BY created_at, team_id LIMIT ?2 OFFSET ?3");

@@ -196,7 +196,7 @@ result<void> basic_requests<Backend>::create(pending_request const& r, std::stri
 
 template <class Backend>
 result<consume_outcome> basic_requests<Backend>::consume(std::string_view request_id, std::string_view connection_id,
-                                                 std::string_view browser_binding, time_point now)
+                                                         std::string_view browser_binding, time_point now)
 {
     auto const binding_hash = detail::sha256_hex(browser_binding);
     // The match and the removal are one statement: of two concurrent consumers, one
@@ -259,7 +259,7 @@ result<std::size_t> basic_requests<Backend>::sweep(time_point now)
 
 template <class Backend>
 result<void> basic_replay<Backend>::consume(std::string_view connection_id, std::string_view assertion_id,
-                                    time_point expires_at)
+                                            time_point expires_at)
 {
     if (assertion_id.empty())
         return ctx_.fail(errc::invalid_argument, "assertion id is empty");
