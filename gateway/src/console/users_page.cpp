@@ -99,6 +99,34 @@ std::string pre(json::value const& v)
     return "<pre>" + escape_markup(text) + "</pre>";
 }
 
+/// A list of the strings in `o[key]` (kept / may_set of a first sign-in), escaped.
+std::string string_list(json::object const& o, std::string_view key, std::string_view heading)
+{
+    auto const* a = o.if_contains(key);
+    if (!a || !a->is_array() || a->as_array().empty())
+        return {};
+    std::string out = "<p>" + std::string(heading) + "</p>\n<ul>\n";
+    for (auto const& item : a->as_array())
+        out += "<li>" + escape_markup(str(&item)) + "</li>\n";
+    return out + "</ul>\n";
+}
+
+/// users.hpp first_sign_in: how a SCIM-provisioned user's first sign-in will link, and
+/// what JIT will keep and may set then.
+std::string render_first_sign_in(json::object const& first)
+{
+    std::string out = "<p>First sign-in: ";
+    if (auto on = get(first, "match_on"); !on.empty())
+        out += "the identity links to this user when the assertion's <code>" + escape_markup(on)
+               + "</code> matches <strong>" + escape_markup(get(first, "match_value")) + "</strong>.";
+    else
+        out += "the connection's SCIM settings are unknown.";
+    out += "</p>\n";
+    out += string_list(first, "kept", "JIT keeps (another source owns them):");
+    out += string_list(first, "may_set", "JIT may set:");
+    return out;
+}
+
 /// "#12 jit.user.updated" linking to the audit log, or "—".
 std::string event_cell(json::value const* ev)
 {
@@ -254,7 +282,8 @@ http_response handle_user_page(app_context const& ctx, http_request const& req, 
         return unavailable();
     if (!*user)
         return console_page(a, 404, "User", "users", "<p>There is no such user.</p>");
-    auto explained = explain_user(tx, **user, registry_policies(ctx.connections), ctx.clock());
+    auto explained = explain_user(tx, **user, registry_policies(ctx.connections),
+                                  registry_scim_settings(ctx.connections), ctx.clock());
     if (!explained)
         return unavailable();
     auto const e = user_explanation_to_json(*explained);
@@ -349,6 +378,8 @@ http_response handle_user_page(app_context const& ctx, http_request const& req, 
             body += "</p>\n";
             if (auto const* plan = o.if_contains("plan"); plan && !plan->is_null())
                 body += pre(*plan);
+            if (auto const* first = o.if_contains("first_sign_in"); first && first->is_object())
+                body += render_first_sign_in(first->as_object());
             body += "</section>\n";
         }
     } else {

@@ -6,6 +6,7 @@
 
 #include <ssogate/gateway/admin.hpp>
 #include <ssogate/gateway/routes.hpp>
+#include <ssogate/gateway/scim.hpp>
 
 #include "support/console_fixture.hpp"
 #include "support/sso_fixture.hpp"
@@ -89,4 +90,38 @@ TEST_CASE("the user page lists a recorded conflict with both values and the owne
     CHECK_THAT(page.body, Catch::Contains("Alice from SCIM"));
     CHECK_THAT(page.body, Catch::Contains("Alice from the IdP"));
     CHECK_THAT(page.body, Catch::Contains("<code>scim:okta</code>"));
+}
+
+TEST_CASE("the user page of a SCIM user who never signed in says how the first sign-in will link",
+          "[gateway][console][scim]")
+{
+    sso_app app;
+    app.cfg.connections.at(0).scim.enabled = true;
+    app.connections = gateway::connection_registry::build(app.cfg);
+    auto token = gateway::create_scim_token(*app.store, "okta", "idp", gateway::admin_actor{"cli", "tester", "", ""},
+                                            app.ctx.random, *app.now);
+    REQUIRE(token.has_value());
+    gateway::http_request post;
+    post.method = gateway::http_method::post;
+    post.target = "/scim/v2/okta/Users";
+    post.remote_address = "192.0.2.20";
+    post.headers.set("Authorization", "Bearer " + token->secret);
+    post.headers.set("Content-Type", "application/scim+json");
+    post.body = R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"carol@example.com",)"
+                R"("externalId":"00u-<b>carol</b>","name":{"givenName":"Carol","familyName":"Danvers"},)"
+                R"("roles":[{"value":"editor","primary":true}],"active":true})";
+    auto created = gateway::handle_request(app.ctx, post);
+    INFO(created.body);
+    REQUIRE(created.status == 201);
+    auto const id = std::string(boost::json::parse(created.body).at("id").as_string());
+
+    browser b;
+    open_console(app.ctx, *app.store, b, *app.now);
+    auto page = send(app.ctx, b, gateway::http_method::get, "/admin/users/" + id);
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("First sign-in: the identity links to this user when the assertion"));
+    CHECK_THAT(page.body, Catch::Contains("<strong>carol@example.com</strong>"));
+    CHECK_THAT(page.body, Catch::Contains("JIT keeps (another source owns them):"));
+    CHECK_THAT(page.body, Catch::Contains("role editor"));
 }
