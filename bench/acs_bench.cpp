@@ -25,6 +25,13 @@
 //     rate of this run); each latency is measured from the request's *scheduled* time,
 //     so a server that falls behind is charged for the queue (no coordinated omission).
 //     Prints the rate reached, p50/p99/max, and the server's RSS with 256 clients.
+//  6. `--stores` (issue 10): instead of 3-5, in one run, the same closed-loop levels
+//     (default 64,256) against (a) one node on SQLite, (b) one node on PostgreSQL and
+//     (c) two nodes on the same PostgreSQL database, the client's connections spread
+//     round-robin over both nodes. PostgreSQL is a throwaway server started like the
+//     tests' (tests/support/postgres_server: initdb in a temp dir, Unix socket only,
+//     fsync=off, synchronous_commit=off); each configuration gets a fresh database or
+//     file and starts again at user 0. Prints each server's VmHWM and the load average.
 //
 // The client runs on one thread in this process (Asio + Beast SSL, C++20 coroutines)
 // and shares the machine's cores with the server: on a 2-core machine the numbers are
@@ -32,6 +39,8 @@
 #include <ssogate/gateway/dev_idp.hpp>
 #include <ssogate/saml/library.hpp>
 #include <ssogate/saml/verify.hpp>
+
+#include "postgres_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -319,8 +328,9 @@ net::awaitable<void> run_client(tls_stream& s, std::vector<std::string> const& b
 /// `rate` > 0: open loop at that many requests per second. `with_clients_open`, when
 /// set, is called after the last response with every client still connected (the
 /// server's RSS at that many keep-alive clients).
-level_result run_level(std::uint16_t port, int clients, std::vector<std::string> const& bodies, double rate = 0,
-                       std::function<void()> const& with_clients_open = {})
+/// Client c connects to ports[c % ports.size()] (several nodes: round-robin).
+level_result run_level(std::vector<std::uint16_t> const& ports, int clients, std::vector<std::string> const& bodies,
+                       double rate = 0, std::function<void()> const& with_clients_open = {})
 {
     net::io_context ioc(1);
     ssl::context tls(ssl::context::tls_client);
@@ -330,7 +340,10 @@ level_result run_level(std::uint16_t port, int clients, std::vector<std::string>
     std::atomic<int> connect_failures{0};
     for (int c = 0; c < clients; ++c) {
         streams.push_back(std::make_unique<tls_stream>(ioc, tls));
-        net::co_spawn(ioc, connect_client(*streams.back(), port, connect_failures), net::detached);
+        net::co_spawn(ioc,
+                      connect_client(*streams.back(), ports[static_cast<std::size_t>(c) % ports.size()],
+                                     connect_failures),
+                      net::detached);
     }
     ioc.run(); // every handshake done before the clock starts
     if (connect_failures)
@@ -375,6 +388,29 @@ double percentile(std::vector<double> const& sorted, double p)
     return sorted[std::min(i, sorted.size() - 1)];
 }
 
+/// Writes `dir`/ssogate.toml (and the IdP metadata beside it) for one node; `store`
+/// is the body of its [store] section.
+void write_config(fs::path const& dir, std::string const& store, saml::certificate const& idp_cert)
+{
+    fs::create_directories(dir);
+    std::ofstream(dir / "idp-metadata.xml")
+        << dev_idp::idp_metadata_xml(idp_entity, "https://idp.bench.test/sso", idp_cert);
+    std::ofstream cfg(dir / "ssogate.toml");
+    cfg << "[server]\nlisten = \"127.0.0.1:0\"\npublic_url = \"" << public_url
+        << "\"\ndata_dir = \"data\"\n[store]\n"
+        << store << "[sp]\nentity_id = \"" << sp_entity() << "\"\n[[connection]]\nid = \"" << connection_id
+        << "\"\ndomains = [\"bench.test\"]\nidp_metadata_file = \"idp-metadata.xml\"\n"
+           "allow_idp_initiated = true\n";
+}
+
+std::string load_average()
+{
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c;
+    in >> a >> b >> c;
+    return a + " " + b + " " + c;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -384,9 +420,12 @@ int main(int argc, char** argv)
     double open_loop_fraction = 0.8; // 0: no open-loop phase
     std::string callgrind_out;      // --callgrind FILE: profile the server (valgrind)
     bool no_group_commit = false;   // --no-group-commit: the write path before issue 8
+    bool stores = false;            // --stores: SQLite, PostgreSQL, 2 nodes on PostgreSQL
+    bool levels_given = false;
     for (int i = 1; i < argc; ++i) {
         std::string const arg = argv[i];
         if (arg == "--levels" && i + 1 < argc) {
+            levels_given = true;
             levels.clear();
             std::stringstream list(argv[++i]);
             for (std::string item; std::getline(list, item, ',');)
@@ -397,11 +436,13 @@ int main(int argc, char** argv)
             callgrind_out = fs::absolute(argv[++i]).string();
         } else if (arg == "--no-group-commit") {
             no_group_commit = true;
+        } else if (arg == "--stores") {
+            stores = true;
         } else if (!arg.empty() && arg[0] != '-') {
             per_level = static_cast<std::size_t>(std::atol(arg.c_str()));
         } else {
             std::fprintf(stderr, "usage: acs_bench [sign-ins-per-level] [--levels 1,8,64,256] [--open-loop 0.8] "
-                                 "[--no-group-commit] [--callgrind FILE]\n");
+                                 "[--no-group-commit] [--callgrind FILE] [--stores]\n");
             return 2;
         }
     }
@@ -426,29 +467,6 @@ int main(int argc, char** argv)
             << "\"\ndomains = [\"bench.test\"]\nidp_metadata_file = \"idp-metadata.xml\"\n"
                "allow_idp_initiated = true\n";
     }
-
-    fs::path const binary = fs::path(SSOGATE_BINARY_DIR) / "ssogate";
-    std::optional<server_process> child;
-    child.emplace(binary, dir, callgrind_out, no_group_commit);
-    auto& server = *child;
-    auto const port = server.wait_for_port();
-    if (!callgrind_out.empty())
-        server.instrument_on();
-
-#ifdef NDEBUG
-    char const* build = "optimised (NDEBUG)";
-#else
-    char const* build = "not NDEBUG (assertions on)";
-#endif
-    std::printf("CPU: %s, %u hardware threads, build: %s (%s)\n",
-                trim(first_line_with("/proc/cpuinfo", "model name")).c_str(), std::thread::hardware_concurrency(),
-                build, SSOGATE_BUILD_TYPE);
-    std::printf("server: %s serve on 127.0.0.1:%u (worker threads: one per core), store %s, %s\n", binary.c_str(),
-                static_cast<unsigned>(port), (dir / "ssogate.db").c_str(),
-                no_group_commit ? "one transaction per sign-in (--no-group-commit)" : "group commit");
-    std::printf("client: 1 thread in this process, TLS keep-alive, one connection per virtual client\n");
-    std::printf("each sign-in: unique IdP-initiated response (Response + Assertion signed, RSA-2048/SHA-256), "
-                "users cycle over 1000 emails\n\n");
 
     std::mt19937_64 rng(42);
     std::size_t user = 0;
@@ -496,9 +514,86 @@ int main(int argc, char** argv)
             sample_template = inputs.front();
         return bodies;
     };
+
+    fs::path const binary = fs::path(SSOGATE_BINARY_DIR) / "ssogate";
+    if (stores) {
+        // (a) one node on SQLite, (b) one node on PostgreSQL, (c) two nodes on the same
+        // PostgreSQL database; each configuration from an empty store, users from 0.
+        if (!levels_given)
+            levels = {64, 256};
+        ssogate::test::postgres_server pg;
+        std::printf("CPU: %s, %u hardware threads, build %s; PostgreSQL: throwaway server (tests/support/"
+                    "postgres_server: Unix socket, fsync=off, synchronous_commit=off), pool_size 16 per node; "
+                    "load average before: %s\n\n",
+                    trim(first_line_with("/proc/cpuinfo", "model name")).c_str(), std::thread::hardware_concurrency(),
+                    SSOGATE_BUILD_TYPE, load_average().c_str());
+        struct store_config {
+            std::string name;
+            std::string store; // [store] body
+            int nodes;
+        };
+        std::vector<store_config> configs{
+            {"1 node, SQLite", "path = \"ssogate.db\"\n", 1},
+            {"1 node, PostgreSQL", "url = \"" + pg.create_database() + "\"\npool_size = 16\n", 1},
+            {"2 nodes, PostgreSQL", "url = \"" + pg.create_database() + "\"\npool_size = 16\n", 2},
+        };
+        for (std::size_t k = 0; k < configs.size(); ++k) {
+            auto const& config = configs[k];
+            std::vector<std::unique_ptr<server_process>> nodes;
+            std::vector<std::uint16_t> ports;
+            for (int n = 0; n < config.nodes; ++n) { // one after the other: the first one migrates
+                auto const node_dir = dir / ("store" + std::to_string(k) + "-node" + std::to_string(n));
+                write_config(node_dir, config.store, keys.cert);
+                nodes.push_back(std::make_unique<server_process>(binary, node_dir, "", no_group_commit));
+                ports.push_back(nodes.back()->wait_for_port());
+            }
+            user = 0;
+            for (int const clients : levels) {
+                auto const bodies = sign_level();
+                auto const r = run_level(ports, clients, bodies);
+                std::string rss;
+                for (auto const& node : nodes)
+                    rss += (rss.empty() ? "" : " + ") + std::to_string(node->status_kb("VmHWM") / 1024) + " MB";
+                std::printf("%-20s concurrency %3d: %5zu sign-ins in %6.2f s = %5.0f /s  p50 %7.2f ms  p99 %7.2f ms"
+                            "  failed %zu  VmHWM %s  load %s\n",
+                            config.name.c_str(), clients, r.ok, r.seconds, static_cast<double>(r.ok) / r.seconds,
+                            percentile(r.latencies_ms, 0.50), percentile(r.latencies_ms, 0.99), r.failed, rss.c_str(),
+                            load_average().c_str());
+                if (!r.first_failure.empty())
+                    std::printf("  first failure: %s\n", r.first_failure.c_str());
+                std::fflush(stdout);
+            }
+        }
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+        return 0;
+    }
+
+    std::optional<server_process> child;
+    child.emplace(binary, dir, callgrind_out, no_group_commit);
+    auto& server = *child;
+    auto const port = server.wait_for_port();
+    if (!callgrind_out.empty())
+        server.instrument_on();
+
+#ifdef NDEBUG
+    char const* build = "optimised (NDEBUG)";
+#else
+    char const* build = "not NDEBUG (assertions on)";
+#endif
+    std::printf("CPU: %s, %u hardware threads, build: %s (%s)\n",
+                trim(first_line_with("/proc/cpuinfo", "model name")).c_str(), std::thread::hardware_concurrency(),
+                build, SSOGATE_BUILD_TYPE);
+    std::printf("server: %s serve on 127.0.0.1:%u (worker threads: one per core), store %s, %s\n", binary.c_str(),
+                static_cast<unsigned>(port), (dir / "ssogate.db").c_str(),
+                no_group_commit ? "one transaction per sign-in (--no-group-commit)" : "group commit");
+    std::printf("client: 1 thread in this process, TLS keep-alive, one connection per virtual client\n");
+    std::printf("each sign-in: unique IdP-initiated response (Response + Assertion signed, RSA-2048/SHA-256), "
+                "users cycle over 1000 emails\n\n");
+
     for (int const clients : levels) {
         auto const bodies = sign_level();
-        auto r = run_level(port, clients, bodies);
+        auto r = run_level({port}, clients, bodies);
         std::printf("concurrency %3d: %6zu sign-ins in %6.2f s = %7.0f /s   p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms"
                     "  failed %zu  server VmHWM %ld MB\n",
                     clients, r.ok, r.seconds, static_cast<double>(r.ok) / r.seconds, percentile(r.latencies_ms, 0.50),
@@ -518,7 +613,7 @@ int main(int argc, char** argv)
         double const rate = open_loop_fraction * peak;
         auto const bodies = sign_level();
         long rss_open_kb = -1;
-        auto r = run_level(port, 256, bodies, rate, [&] { rss_open_kb = server.status_kb("VmRSS"); });
+        auto r = run_level({port}, 256, bodies, rate, [&] { rss_open_kb = server.status_kb("VmRSS"); });
         std::printf("open loop %.0f%% of peak (%.0f /s scheduled), 256 clients: %zu sign-ins in %.2f s = %.0f /s   "
                     "p50 %.2f ms  p99 %.2f ms  max %.2f ms  failed %zu  server VmRSS with 256 clients %ld MB, "
                     "VmHWM %ld MB\n",
