@@ -13,24 +13,6 @@ using sso_detail::parse_form;
 
 namespace {
 
-/// The console's status for a refusal (as the admin API's).
-int status_of(adoption_errc code) noexcept
-{
-    switch (code) {
-    case adoption_errc::invalid:
-    case adoption_errc::unknown_connection:
-        return 400;
-    case adoption_errc::unknown_user:
-        return 404;
-    case adoption_errc::no_email:
-    case adoption_errc::user_name_taken:
-        return 409;
-    case adoption_errc::store_failed:
-        return 503;
-    }
-    return 500;
-}
-
 std::string value_cell(adoption_change const& c)
 {
     if (c.kind != "attribute")
@@ -92,7 +74,7 @@ http_response handle_user_adopt(app_context const& ctx, http_request const& req,
         if (e->code == adoption_errc::store_failed)
             return console_page(a, 503, "Adopt into SCIM", "users",
                                 "<p role=\"alert\">The store is unavailable.</p>\n" + back);
-        return console_page(a, status_of(e->code), "Adopt into SCIM", "users",
+        return console_page(a, http_status_of(e->code), "Adopt into SCIM", "users",
                             "<p role=\"alert\">" + escape_markup(e->message) + "</p>\n" + back);
     }
     auto const& p = std::get<adoption_plan>(outcome);

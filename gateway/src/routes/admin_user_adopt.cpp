@@ -8,28 +8,6 @@
 
 namespace ssogate::gateway {
 
-namespace {
-
-/// The HTTP status of a refusal (user_adoption.hpp adoption_errc).
-int status_of(adoption_errc code) noexcept
-{
-    switch (code) {
-    case adoption_errc::invalid:
-    case adoption_errc::unknown_connection:
-        return 400;
-    case adoption_errc::unknown_user:
-        return 404;
-    case adoption_errc::no_email:
-    case adoption_errc::user_name_taken:
-        return 409;
-    case adoption_errc::store_failed:
-        return 503;
-    }
-    return 500;
-}
-
-} // namespace
-
 http_response handle_admin_user_adopt(app_context const& ctx, http_request const& req, route_params const& params)
 {
     auto auth = authenticate_admin(ctx, req);
@@ -77,7 +55,7 @@ http_response handle_admin_user_adopt(app_context const& ctx, http_request const
             ctx.log.error("admin adopt: store error", {{"detail", e->message}});
             return admin_json_error(503, "the store is unavailable");
         }
-        return admin_json_error(status_of(e->code), e->message, e->field);
+        return admin_json_error(http_status_of(e->code), e->message, e->field);
     }
     http_response res;
     res.headers.set("Content-Type", "application/json");

@@ -196,4 +196,21 @@ boost::json::object adoption_plan_to_json(adoption_plan const& plan)
         {"changes", provisioning::to_json(to_internal(plan.changes))}};
 }
 
+int http_status_of(adoption_errc code) noexcept
+{
+    switch (code) {
+    case adoption_errc::invalid:
+    case adoption_errc::unknown_connection:
+        return 400;
+    case adoption_errc::unknown_user:
+        return 404;
+    case adoption_errc::no_email:
+    case adoption_errc::user_name_taken:
+        return 409;
+    case adoption_errc::store_failed:
+        return 503;
+    }
+    return 500;
+}
+
 } // namespace ssogate::gateway

@@ -50,6 +50,10 @@ enum class adoption_errc {
     store_failed,
 };
 
+/// The HTTP status of a refusal, as the admin API and the console answer it
+/// (400, 404, 409 or 503, as each code's comment says).
+[[nodiscard]] int http_status_of(adoption_errc code) noexcept;
+
 /// A refusal: the code, one human sentence, and the JSON field when there is one.
 struct adoption_error {
     adoption_errc code{};
