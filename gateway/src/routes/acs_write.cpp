@@ -35,17 +35,6 @@ store::result<void> refuse(app_context const& ctx, store::transaction& tx, acs_s
     return {};
 }
 
-/// Whether a sign-in failed because another writer committed the same new user, identity
-/// or team between this transaction's reads and its insert. On PostgreSQL write
-/// transactions do not queue (two nodes signing in one new user at once both plan a
-/// creation; the second insert waits for the first commit, then fails on the unique key).
-/// Under READ COMMITTED the sign-in written again sees that row and plans an update or a
-/// link instead. SQLite serialises writers, so there it cannot happen.
-bool lost_a_creation_race(boost::system::error_code const& ec) noexcept
-{
-    return ec == store::errc::identity_taken || ec == store::errc::email_taken || ec == store::errc::team_name_taken;
-}
-
 /// The sign-in proper, inside savepoint signin_savepoint. `failed` names what failed
 /// when it returns an error.
 store::result<void> write_inside(app_context const& ctx, store::transaction& tx, acs_signin const& in, acs_result& out,
@@ -225,17 +214,6 @@ store::result<void> write_signin(app_context const& ctx, store::transaction& tx,
         return sp;
     std::string failed;
     auto r = write_inside(ctx, tx, in, out, failed);
-    if (!r && lost_a_creation_race(r.error())) {
-        // Written again once, from scratch: the reads now see the other writer's row.
-        // (rollback_to_savepoint also closes the savepoint: open it again.)
-        if (auto back = tx.rollback_to_savepoint(signin_savepoint); !back)
-            return back;
-        if (auto sp = tx.savepoint(signin_savepoint); !sp)
-            return sp;
-        out = acs_result{};
-        failed.clear();
-        r = write_inside(ctx, tx, in, out, failed);
-    }
     if (r)
         return tx.release_savepoint(signin_savepoint);
     // A store failure: nothing of this sign-in may stay; record the refusal instead.

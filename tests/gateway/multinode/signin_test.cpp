@@ -159,36 +159,3 @@ TEST_CASE("when both nodes receive the same assertion at the same moment exactly
     }
     CHECK(one_winner == rounds);
 }
-
-TEST_CASE("when one new user signs in through both nodes at the same moment both sign-ins succeed as one user",
-          "[gateway][multinode][signin][race]")
-{
-    // PostgreSQL write transactions do not queue as SQLite's do: both nodes read "no such
-    // user" and insert it; the second insert waits for the first commit and then fails on
-    // the unique identity. The sign-in is written again once, and then reads the new user
-    // and updates it instead of failing with store_error (the 503 page).
-    cluster c;
-    int const rounds = 10;
-    for (int round = 0; round < rounds; ++round) {
-        auto const before = last_seq(c);
-        web_browser on_a, on_b;
-        sso::idp_response ra, rb;
-        ra.in_response_to = c.start_login(on_a, 0);
-        rb.in_response_to = c.start_login(on_b, 1);
-        ra.assertion_id = cluster::fresh_assertion_id();
-        rb.assertion_id = cluster::fresh_assertion_id();
-        ra.name_id = rb.name_id = ra.email = rb.email = "twin" + std::to_string(round) + "@example.com";
-        auto const body_a = c.saml_response(ra);
-        auto const body_b = c.saml_response(rb);
-        auto [sa, sb] = at_once([&] { return c.post_acs(on_a, 0, body_a, *ra.in_response_to).status; },
-                                [&] { return c.post_acs(on_b, 1, body_b, *rb.in_response_to).status; });
-        INFO("round " << round << ": node a " << sa << ", node b " << sb);
-        CHECK(sa == 303);
-        CHECK(sb == 303);
-        CHECK(denial_reasons(c, before).empty());
-        int created = 0;
-        for (auto const& e : c.audit_after(0, before))
-            created += e.at("action") == "jit.user.created";
-        CHECK(created == 1);
-    }
-}
