@@ -390,11 +390,14 @@ private:
                 if (PQconsumeInput(c.get()) == 0 || PQstatus(c.get()) != CONNECTION_OK)
                     break;   // lost: reconnect
                 while (PGnotify* n = PQnotifies(c.get())) {
+                    // relname lives in n's block: compare before freeing it.
                     std::string_view const channel = n->relname;
+                    bool const audit = channel == audit_channel;
+                    bool const connections = channel == connections_channel;
                     PQfreemem(n);
-                    if (channel == audit_channel)
+                    if (audit)
                         deliver(change_kind::audit_appended);
-                    else if (channel == connections_channel)
+                    else if (connections)
                         deliver(change_kind::connections_changed);
                 }
             }
