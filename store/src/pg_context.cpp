@@ -136,26 +136,6 @@ result<void> txn_context::command(char const* sql)
     return {};
 }
 
-result<void> txn_context::guarded_command(char const* sql)
-{
-    if (auto refused = refuse())
-        return *refused;
-    statement st(db_, db_.dollar_sql(sql));
-    switch (st.run_guarded("ssogate_stmt")) {
-    case guarded_status::ok:
-        return {};
-    case guarded_status::failed_in_savepoint: {
-        auto f = fail_db();
-        if (!broken_ && !db_.exec("ROLLBACK TO SAVEPOINT ssogate_stmt; RELEASE SAVEPOINT ssogate_stmt"))
-            (void)fail_unguarded();
-        return f;
-    }
-    case guarded_status::failed:
-        break;
-    }
-    return fail_unguarded();
-}
-
 result<void> txn_context::rollback_command(char const* sql)
 {
     if (closed_)

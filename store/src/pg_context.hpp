@@ -45,8 +45,11 @@ private:
     txn_context* ctx_;
 };
 
-/// The advisory lock key (per database) of the audit chain head, as SQL text.
-#define SSOGATE_PG_AUDIT_CHAIN_LOCK "1397968711002"
+/// The advisory lock key (per database) that write transactions hold from BEGIN to
+/// their end, as SQL text (pg_store.cpp). Until issue 10's last fix it locked only the
+/// audit chain head, taken at an append: the value is kept, so a node of that version
+/// and a newer one still exclude each other during a rolling upgrade.
+#define SSOGATE_PG_WRITER_LOCK "1397968711002"
 
 class txn_context {
 public:
@@ -81,10 +84,6 @@ public:
     /// Runs a fixed command of the backend (SAVEPOINT, RELEASE) as it is.
     [[nodiscard]] result<void> command(char const* sql);
 
-    /// Runs a fixed statement of the backend (the audit chain lock) inside its own
-    /// savepoint, so that its failure (a lock timeout: busy) leaves the transaction usable.
-    [[nodiscard]] result<void> guarded_command(char const* sql);
-
     /// Runs `ROLLBACK TO SAVEPOINT …` (and what follows it in `sql`): allowed after a
     /// failure that aborted the transaction on the server, which it repairs.
     [[nodiscard]] result<void> rollback_command(char const* sql);
@@ -98,20 +97,16 @@ public:
 
     /// Notification channels to signal at commit (pg_notify inside the transaction).
     bool notify_connections = false;
+    bool notify_audit = false;
     /// Connections were created, changed or removed (when `changed`): signal
     /// notify_connections at commit.
     void connections_changed(bool changed) noexcept { notify_connections = notify_connections || changed; }
 
-    /// Holds the audit chain head until commit, so an append reads the last link and
-    /// inserts the next with no other append between, on any node: a transaction-scoped
-    /// advisory lock (re-entrant), taken in its own savepoint (a lock timeout, busy,
-    /// leaves the transaction usable), with the ssogate_audit notification delivered at
-    /// commit.
-    [[nodiscard]] result<void> lock_audit_chain()
-    {
-        return guarded_command("SELECT pg_advisory_xact_lock(" SSOGATE_PG_AUDIT_CHAIN_LOCK
-                               "), pg_notify('ssogate_audit', '')");
-    }
+    /// An audit event is about to be appended: tailers on every node are woken at commit
+    /// (the ssogate_audit notification). The append reads the last link and inserts the
+    /// next with no other append between because the transaction holds the writer lock
+    /// (SSOGATE_PG_WRITER_LOCK, taken at BEGIN): nothing more to take here.
+    void audit_appending() noexcept { notify_audit = true; }
 
 private:
     [[nodiscard]] result<void> execute(statement& st, conflict_map const& conflicts);

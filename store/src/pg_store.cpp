@@ -229,9 +229,15 @@ public:
                                                        ctx_.last_error());
         }
         ctx_.close();
-        // Notifications are queued inside the transaction and delivered at commit only.
-        char const* sql = ctx_.notify_connections ? "SELECT pg_notify('ssogate_connections', ''); COMMIT" : "COMMIT";
-        if (!conn_->exec(sql))
+        // Notifications are queued inside the transaction and delivered at commit only;
+        // sent with the COMMIT, in one round trip.
+        std::string sql;
+        if (ctx_.notify_connections)
+            sql += "SELECT pg_notify('ssogate_connections', ''); ";
+        if (ctx_.notify_audit)
+            sql += "SELECT pg_notify('ssogate_audit', ''); ";
+        sql += "COMMIT";
+        if (!conn_->exec(sql.c_str()))
             return ctx_.fail_db();
         // COMMIT of a transaction that failed on the server answers ROLLBACK, not an error.
         if (PQtransactionStatus(conn_->handle()) != PQTRANS_IDLE)
@@ -418,8 +424,18 @@ public:
 
     result<std::unique_ptr<transaction>> begin(access mode) override
     {
-        char const* sql = mode == access::write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+        // Write transactions run one at a time across every node, as on SQLite
+        // (transaction.hpp): each holds the writer lock, a transaction-scoped advisory
+        // lock, from BEGIN to its end; a writer that waits for it longer than
+        // busy_timeout (lock_timeout) fails with errc::busy. Without it two nodes
+        // signing in one new user at once both read "no such user" and both create it,
+        // or one reads the other's commit halfway through its reads (READ COMMITTED
+        // takes a snapshot per statement) and refuses a link it should not see. Under
+        // the lock each statement's snapshot includes every earlier writer's commit.
+        // Read transactions take no lock: one snapshot each, never blocked by writers.
+        char const* sql = mode == access::write
+                              ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" SSOGATE_PG_WRITER_LOCK ")"
+                              : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
         // A pooled connection may have died with a server restart; libpq notices at its
         // next command. Drop such connections and try the next one, then a new one.
         for (;;) {

@@ -72,10 +72,11 @@ public:
     /// node); PostgreSQL tells the other nodes at commit.
     void connections_changed(bool /*changed*/) noexcept {}
 
-    /// Holds the audit chain head until commit, so an append reads the last link and
-    /// inserts the next with no other append between. On SQLite write transactions are
-    /// serialised already (BEGIN IMMEDIATE): nothing to take.
-    [[nodiscard]] result<void> lock_audit_chain() noexcept { return {}; }
+    /// An audit event is about to be appended. Nothing to announce on SQLite (tailers
+    /// of the one process are woken by the gateway); the append reads the last link and
+    /// inserts the next with no other append between because write transactions are
+    /// serialised (BEGIN IMMEDIATE).
+    void audit_appending() noexcept {}
 
 private:
     connection& db_;

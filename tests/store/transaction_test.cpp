@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <optional>
 #include <thread>
 
 using namespace ssogate;
@@ -179,21 +180,47 @@ TEST_CASE("a reader sees the committed snapshot while a writer holds a write tra
     CHECK(after.get() == std::pair{true, false});
 }
 
-// SQLite only: its write transactions run one at a time (BEGIN IMMEDIATE); PostgreSQL
-// writers wait only for the locks they need (pg_store_test.cpp).
+// Write transactions run one at a time on both backends (SQLite: BEGIN IMMEDIATE;
+// PostgreSQL: the writer lock taken at begin(), across every node: pg_store_test.cpp).
 TEST_CASE("a second writer waits for the first and fails with busy after the busy timeout",
-          "[store][transaction][sqlite]")
+          "[store][transaction]")
 {
     store::sqlite_options options;
     options.busy_timeout = std::chrono::milliseconds(100);
     test::file_store db(options);
     auto first = db.begin(store::access::write);
+    auto const started = std::chrono::steady_clock::now();
     auto second = std::async(std::launch::async, [&] { return db->begin(store::access::write); }).get();
     REQUIRE(second.has_error());
     CHECK(second.error() == store::errc::busy);
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(80));
     REQUIRE(first->commit().has_value());
     auto third = db->begin(store::access::write);
     CHECK(third.has_value());
+}
+
+TEST_CASE("a second writer that waits while the first commits goes on and sees what the first wrote",
+          "[store][transaction]")
+{
+    test::file_store db;
+    auto first = db.begin(store::access::write);
+    REQUIRE(first->users().create({"u1", "admin", true, t0}).has_value());
+    // The second writer begins while the first is open: it waits, then reads after the
+    // first's commit (it cannot have planned against the state before it).
+    auto second = std::async(std::launch::async, [&]() -> std::optional<bool> {
+        auto tx = db->begin(store::access::write);
+        if (!tx)
+            return std::nullopt;
+        auto u1 = (*tx)->users().find("u1");
+        if (!u1)
+            return std::nullopt;
+        return u1->has_value();
+    });
+    CHECK(second.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
+    REQUIRE(first->commit().has_value());
+    auto saw = second.get();
+    REQUIRE(saw.has_value());
+    CHECK(*saw);
 }
 
 TEST_CASE("concurrent writers are serialised and every committed write lands", "[store][transaction]")

@@ -197,14 +197,13 @@ result<chained_audit_event> basic_audit<Backend>::append(audit_event const& even
     out.event.changes_json = std::move(*changes);
     out.event.time = as_stored(event.time); // as stored and hashed
 
-    // Last link of the chain, read under the chain lock (lock_audit_chain: on SQLite
-    // write transactions are serialised by BEGIN IMMEDIATE already; on PostgreSQL a
-    // transaction-scoped advisory lock, taken at every append, and the notification
-    // tailers on other nodes wait for). So nobody can append between this read and the
-    // insert below: seq stays gapless in commit order and the chain linear under
-    // concurrent writers, and a rolled-back append frees its seq.
-    if (auto locked = ctx_.lock_audit_chain(); !locked)
-        return propagate(locked);
+    // Last link of the chain. Write transactions run one at a time on every backend
+    // (SQLite: BEGIN IMMEDIATE; PostgreSQL: the writer lock taken at BEGIN, across
+    // nodes), so nobody can append between this read and the insert below: seq stays
+    // gapless in commit order and the chain linear under concurrent writers, and a
+    // rolled-back append frees its seq. On PostgreSQL tailers on other nodes are woken
+    // at commit.
+    ctx_.audit_appending();
     {
         auto last = ctx_.prepare("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
         if (!last)

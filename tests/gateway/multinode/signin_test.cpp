@@ -159,3 +159,42 @@ TEST_CASE("when both nodes receive the same assertion at the same moment exactly
     }
     CHECK(one_winner == rounds);
 }
+
+TEST_CASE("when one new user signs in through both nodes at the same moment both sign-ins succeed as one user",
+          "[gateway][multinode][signin][race]")
+{
+    // Two different assertions for one subject, one per node. Were the nodes' write
+    // transactions to overlap, both would read "no such user" and insert it (the second
+    // fails on the unique identity: the 503 page), or one would see the other's commit
+    // between its identity and email lookups and refuse with link_denied. Writers run
+    // one at a time across nodes (the PostgreSQL writer lock), so the second plans
+    // against the first's commit and updates the user.
+    cluster c;
+    int const rounds = 10;
+    for (int round = 0; round < rounds; ++round) {
+        auto const before = last_seq(c);
+        web_browser on_a, on_b;
+        sso::idp_response ra, rb;
+        ra.in_response_to = c.start_login(on_a, 0);
+        rb.in_response_to = c.start_login(on_b, 1);
+        ra.assertion_id = cluster::fresh_assertion_id();
+        rb.assertion_id = cluster::fresh_assertion_id();
+        ra.name_id = rb.name_id = ra.email = rb.email = "twin" + std::to_string(round) + "@example.com";
+        auto const body_a = c.saml_response(ra);
+        auto const body_b = c.saml_response(rb);
+        auto [sa, sb] = at_once([&] { return c.post_acs(on_a, 0, body_a, *ra.in_response_to).status; },
+                                [&] { return c.post_acs(on_b, 1, body_b, *rb.in_response_to).status; });
+        INFO("round " << round << ": node a " << sa << ", node b " << sb);
+        CHECK(sa == 303);
+        CHECK(sb == 303);
+        CHECK(denial_reasons(c, before) == std::vector<std::string>{});
+        int created = 0;
+        int succeeded = 0;
+        for (auto const& e : c.audit_after(0, before)) {
+            created += e.at("action") == "jit.user.created";
+            succeeded += e.at("action") == "sso.login.succeeded";
+        }
+        CHECK(created == 1);
+        CHECK(succeeded == 2);
+    }
+}

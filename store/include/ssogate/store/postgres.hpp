@@ -6,8 +6,9 @@
 // PostgreSQL's dialect, applied under an advisory lock so that nodes starting together
 // on a new database migrate it once. Read transactions are REPEATABLE READ READ ONLY
 // (one snapshot, never blocked by writers); write transactions are READ COMMITTED
-// and take the locks they need: an audit append locks the chain head until commit, so
-// audit seq is one gapless sequence in commit order across nodes. A lost connection
+// and run one at a time across nodes (a transaction-scoped advisory lock taken at
+// begin()), as SQLite's do, so audit seq is one gapless sequence in commit order and a
+// sign-in's reads see every earlier commit. A lost connection
 // (server restart) fails the transaction with errc::unavailable and is dropped from
 // the pool; the next begin() reconnects. watch_changes() uses LISTEN/NOTIFY.
 #include <ssogate/store/sqlite.hpp>   // open_error, shared by every backend

@@ -28,7 +28,9 @@ namespace ssogate::store {
 enum class access {
     /// Reads only, from a snapshot taken at begin(); never blocks or is blocked by writers.
     read = 1,
-    /// Reads and writes; write transactions run one at a time (SQLite: BEGIN IMMEDIATE).
+    /// Reads and writes; write transactions run one at a time, on every node sharing the
+    /// store (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock taken at begin() and
+    /// held to the end). A writer that waits longer than the busy timeout: errc::busy.
     write,
 };
 
