@@ -31,6 +31,7 @@ std::string saml_category_impl::message(int ev) const
     case errc::status_not_success: return "the identity provider reported a failure status";
     case errc::issuer_mismatch: return "the issuer is not the connection's identity provider";
     case errc::destination_mismatch: return "the response is addressed to another endpoint";
+    case errc::destination_missing: return "the signed response does not say where it is to be delivered";
     case errc::recipient_mismatch: return "the assertion is for another recipient";
     case errc::audience_mismatch: return "the assertion is for another service provider";
     case errc::not_yet_valid: return "the assertion is not yet valid";
@@ -73,6 +74,7 @@ std::string_view to_reason_code(errc e) noexcept
     case errc::status_not_success: return "status_not_success";
     case errc::issuer_mismatch: return "issuer_mismatch";
     case errc::destination_mismatch: return "destination_mismatch";
+    case errc::destination_missing: return "destination_missing";
     case errc::recipient_mismatch: return "recipient_mismatch";
     case errc::audience_mismatch: return "audience_mismatch";
     case errc::not_yet_valid: return "not_yet_valid";

@@ -819,9 +819,15 @@ verify_result verify_response_xml(std::string_view xml, idp_trust const& idp, sp
     if (auto r = check_issuer(assertion_issuer, idp, "Assertion"); !r)
         return fail(r.error());
     out.issuer = idp.entity_id;
-    if (auto destination = attribute(s.response, "Destination"); destination && *destination != sp.acs_url)
+    // A signed Response must carry Destination (Bindings §3.5.5.2), so that a Response
+    // signed for another SP of the same IdP key cannot be replayed here; an unsigned
+    // Response (its assertion signed) may omit it, as the Recipient is checked below.
+    auto const destination = attribute(s.response, "Destination");
+    if (destination && *destination != sp.acs_url)
         return verify_error{errc::destination_mismatch,
                             "Destination is \"" + *destination + "\", not \"" + sp.acs_url + "\""};
+    if (!destination && out.response_signed)
+        return verify_error{errc::destination_missing, "the Response is signed and has no Destination"};
 
     // 9. Subject and NameID (full text: [CI]).
     // @par Specification SAML 2.0 Core §2.4.1 (Subject), §2.2.3 (NameID).

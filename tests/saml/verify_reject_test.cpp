@@ -143,6 +143,17 @@ TEST_CASE("verify_response refuses a response addressed to another endpoint", "[
     CHECK(refused_with(b) == errc::destination_mismatch);
 }
 
+TEST_CASE("verify_response refuses a signed Response without Destination, whoever else signed", "[saml][reject]")
+{
+    // SAML Bindings §3.5.5.2: a signed protocol message MUST carry Destination.
+    response_builder b;
+    b.destination.reset();
+    CHECK(refused(verify(signed_response_only(b))) == errc::destination_missing);
+    CHECK(refused(verify(sign(sign(b.response(), b.assertion_id), b.response_id))) == errc::destination_missing);
+    b.destination = "";
+    CHECK(refused(verify(signed_response_only(b))) == errc::destination_mismatch);
+}
+
 TEST_CASE("verify_response refuses an assertion whose bearer Recipient is another endpoint", "[saml][reject]")
 {
     response_builder b;

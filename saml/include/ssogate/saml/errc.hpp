@@ -44,6 +44,9 @@ enum class errc {
     issuer_mismatch,
     /// Response Destination is present and is not this connection's ACS URL.
     destination_mismatch,
+    /// The Response is signed and carries no Destination (SAML Bindings §3.5.5.2: a
+    /// signed message MUST name where it is to be delivered).
+    destination_missing,
     /// No bearer SubjectConfirmation whose Recipient is this connection's ACS URL.
     recipient_mismatch,
     /// No AudienceRestriction, or none that names this SP's entity ID.
