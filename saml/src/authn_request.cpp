@@ -6,6 +6,7 @@
 #include "detail/c_handles.hpp"
 #include "detail/key_access.hpp"
 #include "detail/library_state.hpp"
+#include "detail/url.hpp"
 #include "detail/xml.hpp"
 #include "metadata/protocol_text.hpp"
 
@@ -48,20 +49,6 @@ bool is_ncname(std::string_view s) noexcept
             return false;
     }
     return true;
-}
-
-// A URL we put into XML and redirect to: absolute http(s), no fragment, no control characters.
-bool is_absolute_http_url(std::string_view s) noexcept
-{
-    if (!(s.starts_with("https://") || s.starts_with("http://")))
-        return false;
-    for (char c : s) {
-        auto const u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '#')
-            return false;
-    }
-    auto const host_start = s.find("//") + 2;
-    return host_start < s.size() && s[host_start] != '/' && s[host_start] != '?';
 }
 
 // Raw DEFLATE (RFC 1951, no zlib header): Bindings §3.4.4.1 "DEFLATE Encoding".
@@ -134,8 +121,8 @@ boost::system::result<std::string> inflate_saml_message(std::string_view base64_
 
 boost::system::result<std::string> authn_request_xml(authn_request const& request)
 {
-    if (!is_ncname(request.id) || !is_absolute_http_url(request.destination)
-        || !is_absolute_http_url(request.acs_url) || request.sp_entity_id.empty())
+    if (!is_ncname(request.id) || !detail::is_absolute_http_url(request.destination)
+        || !detail::is_absolute_http_url(request.acs_url) || request.sp_entity_id.empty())
         return errc::malformed;
     auto const instant = detail::format_instant(request.issue_instant);
     if (!instant)

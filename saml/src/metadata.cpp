@@ -1,6 +1,7 @@
 #include <ssogate/saml/metadata.hpp>
 
 #include "detail/library_state.hpp"
+#include "detail/url.hpp"
 #include "detail/xml.hpp"
 
 #include <algorithm>
@@ -102,19 +103,6 @@ boost::system::result<std::vector<xmlNode*>, metadata_error> entities_of(xmlDoc*
     return entities;
 }
 
-bool is_absolute_http_url(std::string_view s) noexcept
-{
-    if (!(s.starts_with("https://") || s.starts_with("http://")))
-        return false;
-    for (char c : s) {
-        auto const u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f)
-            return false;
-    }
-    auto const host = s.substr(s.find("//") + 2);
-    return !host.empty() && host.front() != '/' && host.front() != '?' && host.front() != '#';
-}
-
 boost::system::result<endpoint, metadata_error> read_endpoint(xmlNode* node, std::string const& entity)
 {
     auto const where = std::string("entity ") + quoted(entity) + ": " + detail::name_of(node);
@@ -126,7 +114,8 @@ boost::system::result<endpoint, metadata_error> read_endpoint(xmlNode* node, std
         return fail(errc::metadata_invalid, where + " has no Location");
     endpoint e{std::string(trim(*binding)), std::string(trim(*location)), std::nullopt};
     // The browser is sent to these: they must be web URLs (no javascript:, no relative path).
-    if ((e.binding == binding_http_redirect || e.binding == binding_http_post) && !is_absolute_http_url(e.location))
+    if ((e.binding == binding_http_redirect || e.binding == binding_http_post) &&
+        !detail::is_absolute_http_url(e.location, detail::fragment::allowed))
         return fail(errc::metadata_invalid, where + " Location " + quoted(e.location) + " is not an absolute http(s) URL");
     if (auto response = attribute(node, "ResponseLocation"))
         e.response_location = std::string(trim(*response));

@@ -1,6 +1,7 @@
 #include <ssogate/saml/sp_metadata.hpp>
 
 #include "detail/library_state.hpp"
+#include "detail/url.hpp"
 #include "metadata/protocol_text.hpp"
 
 #include <algorithm>
@@ -10,19 +11,6 @@ namespace ssogate::saml {
 namespace {
 
 constexpr std::size_t max_entity_id = 1024; // Metadata §2.3.2: entityID "MUST NOT exceed 1024 characters"
-
-bool is_absolute_http_url(std::string_view s) noexcept
-{
-    if (!(s.starts_with("https://") || s.starts_with("http://")))
-        return false;
-    for (char c : s) {
-        auto const u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '#')
-            return false;
-    }
-    auto const host = s.substr(s.find("//") + 2);
-    return !host.empty() && host.front() != '/' && host.front() != '?';
-}
 
 // Encryption algorithms the verifier decrypts (DESIGN.md "Security rules"); listing them
 // lets IdPs that read EncryptionMethod (Shibboleth, SimpleSAMLphp) avoid rsa-1_5.
@@ -62,7 +50,7 @@ boost::system::result<std::string> sp_metadata_xml(sp_metadata_params const& par
         return errc::malformed;
     std::set<unsigned> indices;
     for (auto const& acs : params.acs)
-        if (!is_absolute_http_url(acs.location) || !indices.insert(acs.index).second)
+        if (!detail::is_absolute_http_url(acs.location) || !indices.insert(acs.index).second)
             return errc::malformed;
     if (std::any_of(params.name_id_formats.begin(), params.name_id_formats.end(),
             [](std::string const& f) { return f.empty(); }))
