@@ -6,6 +6,7 @@
 // those, and a membership SCIM adds (or keeps through PUT) is owned by scim:<C>.
 // Nested groups are refused (invalidValue). displayName is the team name, unique
 // case-insensitively across the store.
+#include "scim/scim_resource_flow.hpp"
 #include "scim/scim_support.hpp"
 
 #include <ssogate/gateway/audit.hpp>
@@ -35,44 +36,67 @@ struct loaded_group {
     std::vector<std::string> member_names;         ///< their userNames, same order
 };
 
-std::variant<loaded_group, http_response> load(scim_call const& call, store::transaction& tx, std::string_view id)
-{
-    auto row = tx.scim().find_group(call.connection.id, id);
-    if (!row)
-        return store_failure(call, row.error(), "find scim group", &tx);
-    if (!*row)
-        return scim_error_response(scim::errc::not_found, "no such group");
-    auto team = tx.teams().find(id);
-    if (!team)
-        return store_failure(call, team.error(), "find team", &tx);
-    if (!*team)
-        return scim_error_response(scim::errc::not_found, "no such group");
-    loaded_group g{std::move(**team), std::move(**row), {}, {}};
-    auto members = tx.teams().members(id);
-    if (!members)
-        return store_failure(call, members.error(), "members", &tx);
-    for (auto& m : *members) {
-        auto u = tx.scim().find_user(call.connection.id, m.user_id);
-        if (!u)
-            return store_failure(call, u.error(), "find scim user", &tx);
-        if (!*u)
-            continue;
-        g.member_names.push_back((*u)->user_name);
-        g.members.push_back(std::move(m));
-    }
-    return g;
-}
+/// Groups for the shared single-resource handlers (scim_resource_flow.hpp), and the
+/// loading and rendering that POST and the list use too.
+struct group_kind {
+    using loaded = loaded_group;
+    using parsed = scim::group;
+    static constexpr std::string_view deleted_action = "scim.group.deleted";
 
-json::object render(loaded_group const& g, std::string const& base_url)
-{
-    scim::group sg;
-    sg.display_name = g.team.name;
-    sg.external_id = g.scim.external_id.value_or("");
-    for (std::size_t i = 0; i < g.members.size(); ++i)
-        sg.members.push_back({g.members[i].user_id, g.member_names[i], "User"});
-    scim::resource_meta meta{g.team.id, g.scim.created_at, g.scim.updated_at, std::to_string(g.scim.version)};
-    return scim::render_group(sg, meta, base_url);
-}
+    static std::variant<loaded_group, http_response> load(scim_call const& call, store::transaction& tx,
+                                                          std::string_view id)
+    {
+        auto row = tx.scim().find_group(call.connection.id, id);
+        if (!row)
+            return store_failure(call, row.error(), "find scim group", &tx);
+        if (!*row)
+            return scim_error_response(scim::errc::not_found, "no such group");
+        auto team = tx.teams().find(id);
+        if (!team)
+            return store_failure(call, team.error(), "find team", &tx);
+        if (!*team)
+            return scim_error_response(scim::errc::not_found, "no such group");
+        loaded_group g{std::move(**team), std::move(**row), {}, {}};
+        auto members = tx.teams().members(id);
+        if (!members)
+            return store_failure(call, members.error(), "members", &tx);
+        for (auto& m : *members) {
+            auto u = tx.scim().find_user(call.connection.id, m.user_id);
+            if (!u)
+                return store_failure(call, u.error(), "find scim user", &tx);
+            if (!*u)
+                continue;
+            g.member_names.push_back((*u)->user_name);
+            g.members.push_back(std::move(m));
+        }
+        return g;
+    }
+    static std::string const& id(loaded_group const& g) { return g.team.id; }
+    static std::int64_t version(loaded_group const& g) { return g.scim.version; }
+    static json::object render(scim_call const& call, loaded_group const& g)
+    {
+        scim::group sg;
+        sg.display_name = g.team.name;
+        sg.external_id = g.scim.external_id.value_or("");
+        for (std::size_t i = 0; i < g.members.size(); ++i)
+            sg.members.push_back({g.members[i].user_id, g.member_names[i], "User"});
+        scim::resource_meta meta{g.team.id, g.scim.created_at, g.scim.updated_at, std::to_string(g.scim.version)};
+        return scim::render_group(sg, meta, call.base_url);
+    }
+    static scim::resource_type_def const& type(scim_call const&) { return scim::group_resource_type(); }
+    static scim::result<scim::group> parse(scim_call const&, json::value const& body)
+    {
+        return scim::parse_group(body);
+    }
+    static http_response replace(scim_call const& call, store::transaction& tx, loaded_group const& current,
+                                 scim::group const& next);
+    static std::optional<http_response> remove(scim_call const& call, store::transaction& tx, loaded_group const& g)
+    {
+        if (auto r = tx.teams().remove(g.team.id); !r)
+            return store_failure(call, r.error(), "delete team", &tx);
+        return std::nullopt;
+    }
+};
 
 /// Checks that every member is a user of the connection's SCIM view.
 std::optional<http_response> check_members(scim_call const& call, store::transaction& tx, scim::group const& g)
@@ -131,13 +155,13 @@ json::array to_array(std::vector<std::string> const& v)
     return a;
 }
 
-/// The shared tail of PUT and PATCH.
-http_response replace_group(scim_call const& call, store::transaction& tx, loaded_group const& current,
-                            scim::group const& next)
+/// PUT and PATCH: `next` replaces the group (name, members, externalId).
+http_response group_kind::replace(scim_call const& call, store::transaction& tx, loaded_group const& current,
+                                  scim::group const& next)
 {
     if (auto bad = check_members(call, tx, next))
         return std::move(*bad);
-    auto const before = render(current, call.base_url);
+    auto const before = render(call, current);
     if (next.display_name != current.team.name) {
         auto r = tx.teams().rename(current.team.id, next.display_name, call.now);
         if (!r && r.error() == store::errc::team_name_taken)
@@ -156,14 +180,9 @@ http_response replace_group(scim_call const& call, store::transaction& tx, loade
     auto reloaded = load(call, tx, current.team.id);
     if (auto* res = std::get_if<http_response>(&reloaded))
         return std::move(*res);
-    auto after = render(std::get<loaded_group>(reloaded), call.base_url);
-    auto e = scim_event(call, "scim.group.updated", current.team.id, before, after);
-    {
-        auto changes = json::parse(e.changes_json).as_object();
-        changes["members_added"] = to_array(synced->first);
-        changes["members_removed"] = to_array(synced->second);
-        e.changes_json = json::serialize(changes);
-    }
+    auto after = render(call, std::get<loaded_group>(reloaded));
+    auto e = scim_event(call, "scim.group.updated", current.team.id, before, after,
+                        {{"members_added", to_array(synced->first)}, {"members_removed", to_array(synced->second)}});
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
     return single_resource(200, std::move(after));
@@ -174,41 +193,39 @@ http_response replace_group(scim_call const& call, store::transaction& tx, loade
 http_response handle_groups_create(app_context const& ctx, http_request const& req, route_params const& params)
 {
     SCIM_AUTH(call);
-    auto body = parse_body(req);
-    if (!body)
-        return scim_error_response(body.error());
-    auto g = scim::parse_group(*body);
-    if (!g)
-        return scim_error_response(g.error());
+    auto parsed = parse_request_body<group_kind>(call);
+    if (auto* res = std::get_if<http_response>(&parsed))
+        return std::move(*res);
+    auto const& g = std::get<scim::group>(parsed);
     auto began = ctx.store.begin(store::access::write);
     if (!began)
         return store_failure(call, began.error(), "begin");
     auto& tx = **began;
-    if (auto bad = check_members(call, tx, *g))
+    if (auto bad = check_members(call, tx, g))
         return std::move(*bad);
-    auto existing = tx.teams().find_by_name(g->display_name);
+    auto existing = tx.teams().find_by_name(g.display_name);
     if (!existing)
         return store_failure(call, existing.error(), "find team", &tx);
     if (*existing)
         return scim_error_response(scim::errc::uniqueness, "displayName is already taken");
     auto const id = new_audit_event_id(ctx.random); // a UUID, unique even with a deterministic source
-    if (auto r = tx.teams().create({id, g->display_name, call.owner(), call.now, call.now}); !r) {
+    if (auto r = tx.teams().create({id, g.display_name, call.owner(), call.now, call.now}); !r) {
         if (r.error() == store::errc::team_name_taken)
             return scim_error_response(scim::errc::uniqueness, "displayName is already taken");
         return store_failure(call, r.error(), "create team", &tx);
     }
     store::scim_group_record row{call.connection.id, id,
-                                 g->external_id.empty() ? std::nullopt : std::optional<std::string>(g->external_id),
+                                 g.external_id.empty() ? std::nullopt : std::optional<std::string>(g.external_id),
                                  1, call.now, call.now};
     if (auto r = tx.scim().create_group(row); !r)
         return store_failure(call, r.error(), "create scim group", &tx);
-    auto synced = sync_members(call, tx, id, {}, *g);
+    auto synced = sync_members(call, tx, id, {}, g);
     if (!synced)
         return store_failure(call, synced.error(), "members", &tx);
-    auto loaded = load(call, tx, id);
+    auto loaded = group_kind::load(call, tx, id);
     if (auto* res = std::get_if<http_response>(&loaded))
         return std::move(*res);
-    auto after = render(std::get<loaded_group>(loaded), call.base_url);
+    auto after = group_kind::render(call, std::get<loaded_group>(loaded));
     auto e = scim_event(call, "scim.group.created", id, nullptr, after);
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
@@ -217,24 +234,7 @@ http_response handle_groups_create(app_context const& ctx, http_request const& r
 
 http_response handle_group_get(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto q = query_parameters(req.query());
-    if (!q)
-        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
-    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
-    if (!proj)
-        return scim_error_response(proj.error());
-    auto began = ctx.store.begin(store::access::read);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load(call, **began, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& g = std::get<loaded_group>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(g.scim.version), true))
-        return std::move(*refused);
-    auto body = render(g, call.base_url);
-    return single_resource(200, scim::apply_projection(body, *proj, scim::group_resource_type()));
+    return get_resource<group_kind>(ctx, req, params);
 }
 
 http_response handle_groups_list(app_context const& ctx, http_request const& req, route_params const& params)
@@ -301,10 +301,10 @@ http_response handle_groups_list(app_context const& ctx, http_request const& req
             return store_failure(call, row.error(), "find scim group", &tx);
         if (!*row)
             continue; // a team outside this connection's SCIM view
-        auto loaded = load(call, tx, id);
+        auto loaded = group_kind::load(call, tx, id);
         if (auto* res = std::get_if<http_response>(&loaded))
             return std::move(*res);
-        auto body = render(std::get<loaded_group>(loaded), call.base_url);
+        auto body = group_kind::render(call, std::get<loaded_group>(loaded));
         if (q.filter && !scim::matches(*q.filter, body, type))
             continue;
         matched.push_back(std::move(body));
@@ -314,73 +314,17 @@ http_response handle_groups_list(app_context const& ctx, http_request const& req
 
 http_response handle_group_replace(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto body = parse_body(req);
-    if (!body)
-        return scim_error_response(body.error());
-    auto g = scim::parse_group(*body);
-    if (!g)
-        return scim_error_response(g.error());
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load(call, **began, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& current = std::get<loaded_group>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(current.scim.version), false))
-        return std::move(*refused);
-    return replace_group(call, **began, current, *g);
+    return replace_resource<group_kind>(ctx, req, params);
 }
 
 http_response handle_group_patch(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto body = parse_body(req);
-    if (!body)
-        return scim_error_response(body.error());
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load(call, **began, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& current = std::get<loaded_group>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(current.scim.version), false))
-        return std::move(*refused);
-    scim::patch_limits limits;
-    limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
-    auto patched = scim::apply_patch(render(current, call.base_url), *body, scim::group_resource_type(), limits);
-    if (!patched)
-        return scim_error_response(patched.error());
-    auto g = scim::parse_group(*patched);
-    if (!g)
-        return scim_error_response(g.error());
-    return replace_group(call, **began, current, *g);
+    return patch_resource<group_kind>(ctx, req, params);
 }
 
 http_response handle_group_delete(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto& tx = **began;
-    auto loaded = load(call, tx, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& g = std::get<loaded_group>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(g.scim.version), false))
-        return std::move(*refused);
-    auto before = render(g, call.base_url);
-    if (auto r = tx.teams().remove(g.team.id); !r)
-        return store_failure(call, r.error(), "delete team", &tx);
-    auto e = scim_event(call, "scim.group.deleted", g.team.id, before, nullptr);
-    if (auto failed = commit_with(call, tx, e))
-        return std::move(*failed);
-    http_response res;
-    res.status = 204;
-    return res;
+    return delete_resource<group_kind>(ctx, req, params);
 }
 
 } // namespace ssogate::gateway::scim_api

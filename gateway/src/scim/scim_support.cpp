@@ -184,7 +184,7 @@ scim::result<boost::json::value> parse_body(http_request const& req)
 }
 
 store::audit_event scim_event(scim_call const& call, std::string action, std::string target,
-                              boost::json::value before, boost::json::value after)
+                              boost::json::value before, boost::json::value after, boost::json::object extra)
 {
     store::audit_event e;
     e.id = new_audit_event_id(call.ctx.random);
@@ -203,6 +203,8 @@ store::audit_event scim_event(scim_call const& call, std::string action, std::st
         changes["before"] = std::move(before);
     if (!after.is_null())
         changes["after"] = std::move(after);
+    for (auto& kv : extra)
+        changes[kv.key()] = std::move(kv.value());
     e.changes_json = boost::json::serialize(changes);
     return e;
 }

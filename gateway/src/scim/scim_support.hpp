@@ -79,9 +79,11 @@ struct scim_call {
 [[nodiscard]] scim::result<boost::json::value> parse_body(http_request const& req);
 
 /// An audit event of this call: actor {scim, token id}, connection, source, trace id,
-/// result success, changes {before, after} (null sides omitted).
+/// result success, changes {before, after} (null sides omitted) followed by the keys of
+/// `extra` (e.g. owners, members_added).
 [[nodiscard]] store::audit_event scim_event(scim_call const& call, std::string action, std::string target,
-                                            boost::json::value before, boost::json::value after);
+                                            boost::json::value before, boost::json::value after,
+                                            boost::json::object extra = {});
 
 /// A single resource (`body` rendered with `meta`): `Location` and `ETag` (= meta.version,
 /// RFC 7644 §3.14) headers from its meta.

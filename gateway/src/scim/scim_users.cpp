@@ -4,6 +4,7 @@
 // provenance-tracked values (email, names, role) are written owned by scim:<C> through
 // provisioning::plan_scim_writes; `active` is the users row's flag (false ends the
 // user's sessions and blocks sign-in); the rest of the resource is kept as SCIM sent it.
+#include "scim/scim_resource_flow.hpp"
 #include "scim/scim_support.hpp"
 
 #include "provisioning/adopt.hpp"
@@ -77,7 +78,9 @@ std::string stored_resource(scim::user const& u, std::string const& base_url)
     return json::serialize(o);
 }
 
-json::object render(store::scim_user_record const& r, bool active, std::string const& base_url)
+/// The resource of a scim_users row: as stored, with id, active (the users row's flag)
+/// and meta.
+json::object render_row(store::scim_user_record const& r, bool active, std::string const& base_url)
 {
     json::object o;
     boost::system::error_code ec;
@@ -91,26 +94,11 @@ json::object render(store::scim_user_record const& r, bool active, std::string c
     return o;
 }
 
-/// Loads a user of the call's connection: the scim row and the users row.
+/// A user of the call's connection: its scim_users row and its users row.
 struct loaded_user {
     store::scim_user_record scim;
     store::user_record user;
 };
-
-std::variant<loaded_user, http_response> load(scim_call const& call, store::transaction& tx, std::string_view id)
-{
-    auto row = tx.scim().find_user(call.connection.id, id);
-    if (!row)
-        return store_failure(call, row.error(), "find scim user", &tx);
-    if (!*row)
-        return scim_error_response(scim::errc::not_found, "no such user");
-    auto user = tx.users().find(id);
-    if (!user)
-        return store_failure(call, user.error(), "find user", &tx);
-    if (!*user)
-        return scim_error_response(scim::errc::not_found, "no such user");
-    return loaded_user{std::move(**row), std::move(**user)};
-}
 
 /// A store error of a write as the client sees it.
 http_response write_failure(scim_call const& call, store::transaction& tx, boost::system::error_code const& ec,
@@ -128,14 +116,73 @@ std::optional<std::string> optional_of(std::string const& s)
     return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-/// The shared tail of PUT and PATCH: `next` replaces the user's SCIM resource.
-http_response replace_user(scim_call const& call, store::transaction& tx, loaded_user const& current,
-                           scim::user const& next)
+/// Creates the connection's scim_users row of `user_id` for `u` (POST, adoption).
+std::optional<http_response> create_scim_row(scim_call const& call, store::transaction& tx,
+                                             std::string const& user_id, scim::user const& u)
+{
+    store::scim_user_record row;
+    row.connection_id = call.connection.id;
+    row.user_id = user_id;
+    row.user_name = u.user_name;
+    row.external_id = optional_of(u.external_id);
+    row.resource_json = stored_resource(u, call.base_url);
+    row.created_at = call.now;
+    row.updated_at = call.now;
+    if (auto r = tx.scim().create_user(row); !r)
+        return write_failure(call, tx, r.error(), "create scim user");
+    return std::nullopt;
+}
+
+/// Users for the shared single-resource handlers (scim_resource_flow.hpp).
+struct user_kind {
+    using loaded = loaded_user;
+    using parsed = scim::user;
+    static constexpr std::string_view deleted_action = "scim.user.deleted";
+
+    static std::variant<loaded_user, http_response> load(scim_call const& call, store::transaction& tx,
+                                                         std::string_view id)
+    {
+        auto row = tx.scim().find_user(call.connection.id, id);
+        if (!row)
+            return store_failure(call, row.error(), "find scim user", &tx);
+        if (!*row)
+            return scim_error_response(scim::errc::not_found, "no such user");
+        auto user = tx.users().find(id);
+        if (!user)
+            return store_failure(call, user.error(), "find user", &tx);
+        if (!*user)
+            return scim_error_response(scim::errc::not_found, "no such user");
+        return loaded_user{std::move(**row), std::move(**user)};
+    }
+    static std::string const& id(loaded_user const& l) { return l.user.id; }
+    static std::int64_t version(loaded_user const& l) { return l.scim.version; }
+    static json::object render(scim_call const& call, loaded_user const& l)
+    {
+        return render_row(l.scim, l.user.active, call.base_url);
+    }
+    static scim::resource_type_def const& type(scim_call const& call) { return call.user_type->type(); }
+    static scim::result<scim::user> parse(scim_call const& call, json::value const& body)
+    {
+        return scim::parse_user(body, call.user_type->type());
+    }
+    static http_response replace(scim_call const& call, store::transaction& tx, loaded_user const& current,
+                                 scim::user const& next);
+    static std::optional<http_response> remove(scim_call const& call, store::transaction& tx, loaded_user const& l)
+    {
+        if (auto r = tx.users().remove(l.user.id); !r)
+            return store_failure(call, r.error(), "delete user", &tx);
+        return std::nullopt;
+    }
+};
+
+/// PUT and PATCH: `next` replaces the user's SCIM resource.
+http_response user_kind::replace(scim_call const& call, store::transaction& tx, loaded_user const& current,
+                                 scim::user const& next)
 {
     auto const values = values_of(next, call.connection.scim.role_attribute);
     if (auto refused = unknown_role(call, values))
         return std::move(*refused);
-    auto const before = render(current.scim, current.user.active, call.base_url);
+    auto const before = render_row(current.scim, current.user.active, call.base_url);
     auto changes = provisioning::plan_scim_writes(tx, current.user.id, call.owner(), values, true);
     if (!changes)
         return store_failure(call, changes.error(), "plan scim writes", &tx);
@@ -151,7 +198,7 @@ http_response replace_user(scim_call const& call, store::transaction& tx, loaded
         return write_failure(call, tx, r.error(), "update scim user");
 
     std::string action = "scim.user.updated";
-    json::object extra;
+    json::object extra{{"owners", provisioning::to_json(*changes)}};
     if (next.active != current.user.active) {
         if (auto r = tx.users().set_active(current.user.id, next.active, call.now); !r)
             return store_failure(call, r.error(), "set active", &tx);
@@ -166,15 +213,8 @@ http_response replace_user(scim_call const& call, store::transaction& tx, loaded
     auto stored = tx.scim().find_user(call.connection.id, current.user.id);
     if (!stored || !*stored)
         return store_failure(call, stored ? store::errc::corrupt : stored.error(), "reread scim user", &tx);
-    auto after = render(**stored, next.active, call.base_url);
-    auto e = scim_event(call, action, current.user.id, before, after);
-    {
-        auto changes_obj = json::parse(e.changes_json).as_object();
-        changes_obj["owners"] = provisioning::to_json(*changes);
-        for (auto& kv : extra)
-            changes_obj[kv.key()] = kv.value();
-        e.changes_json = json::serialize(changes_obj);
-    }
+    auto after = render_row(**stored, next.active, call.base_url);
+    auto e = scim_event(call, action, current.user.id, before, after, std::move(extra));
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
     return single_resource(200, std::move(after));
@@ -191,16 +231,8 @@ http_response adopt(scim_call const& call, store::transaction& tx, store::user_r
         return store_failure(call, changes.error(), "plan adoption", &tx);
     if (auto r = provisioning::apply_owner_changes(tx, existing.id, *changes, call.now); !r)
         return write_failure(call, tx, r.error(), "adopt values");
-    store::scim_user_record row;
-    row.connection_id = call.connection.id;
-    row.user_id = existing.id;
-    row.user_name = u.user_name;
-    row.external_id = optional_of(u.external_id);
-    row.resource_json = stored_resource(u, call.base_url);
-    row.created_at = call.now;
-    row.updated_at = call.now;
-    if (auto r = tx.scim().create_user(row); !r)
-        return write_failure(call, tx, r.error(), "create scim user");
+    if (auto failed = create_scim_row(call, tx, existing.id, u))
+        return std::move(*failed);
     if (u.active != existing.active) {
         if (auto r = tx.users().set_active(existing.id, u.active, call.now); !r)
             return store_failure(call, r.error(), "set active", &tx);
@@ -211,13 +243,9 @@ http_response adopt(scim_call const& call, store::transaction& tx, store::user_r
     auto stored = tx.scim().find_user(call.connection.id, existing.id);
     if (!stored || !*stored)
         return store_failure(call, stored ? store::errc::corrupt : stored.error(), "reread scim user", &tx);
-    auto after = render(**stored, u.active, call.base_url);
-    auto e = scim_event(call, "scim.user.adopted", existing.id, before_state, after);
-    {
-        auto changes_obj = json::parse(e.changes_json).as_object();
-        changes_obj["owners"] = provisioning::to_json(*changes);
-        e.changes_json = json::serialize(changes_obj);
-    }
+    auto after = render_row(**stored, u.active, call.base_url);
+    auto e = scim_event(call, "scim.user.adopted", existing.id, before_state, after,
+                        {{"owners", provisioning::to_json(*changes)}});
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
     return single_resource(201, std::move(after));
@@ -228,13 +256,11 @@ http_response adopt(scim_call const& call, store::transaction& tx, store::user_r
 http_response handle_users_create(app_context const& ctx, http_request const& req, route_params const& params)
 {
     SCIM_AUTH(call);
-    auto body = parse_body(req);
-    if (!body)
-        return scim_error_response(body.error());
-    auto u = scim::parse_user(*body, call.user_type->type());
-    if (!u)
-        return scim_error_response(u.error());
-    auto const values = values_of(*u, call.connection.scim.role_attribute);
+    auto parsed = parse_request_body<user_kind>(call);
+    if (auto* res = std::get_if<http_response>(&parsed))
+        return std::move(*res);
+    auto const& u = std::get<scim::user>(parsed);
+    auto const values = values_of(u, call.connection.scim.role_attribute);
     if (auto refused = unknown_role(call, values))
         return std::move(*refused);
 
@@ -242,7 +268,7 @@ http_response handle_users_create(app_context const& ctx, http_request const& re
     if (!began)
         return store_failure(call, began.error(), "begin");
     auto& tx = **began;
-    auto taken = tx.scim().find_user_by_user_name(call.connection.id, u->user_name);
+    auto taken = tx.scim().find_user_by_user_name(call.connection.id, u.user_name);
     if (!taken)
         return store_failure(call, taken.error(), "find by userName", &tx);
     if (*taken)
@@ -251,7 +277,7 @@ http_response handle_users_create(app_context const& ctx, http_request const& re
     // An existing user that is not in this connection's SCIM view, found by the email
     // the resource carries (the userName when it is an email): adopt it or refuse.
     std::optional<store::user_record> existing;
-    for (auto const& candidate : {std::optional<std::string>(u->user_name), values.email}) {
+    for (auto const& candidate : {std::optional<std::string>(u.user_name), values.email}) {
         if (!candidate || existing)
             continue;
         auto found = tx.users().find_by_email(*candidate);
@@ -269,33 +295,25 @@ http_response handle_users_create(app_context const& ctx, http_request const& re
         if (!call.connection.scim.adopt_existing)
             return scim_error_response(
                 scim::errc::uniqueness,
-                provisioning::adoption_hint(existing->email.value_or(u->user_name), call.connection.id,
+                provisioning::adoption_hint(existing->email.value_or(u.user_name), call.connection.id,
                                             existing->created_by));
-        return adopt(call, tx, *existing, *u);
+        return adopt(call, tx, *existing, u);
     }
 
     auto const id = new_audit_event_id(ctx.random); // a UUID, unique even with a deterministic source
-    if (auto r = tx.users().create({id, call.owner(), u->active, call.now}); !r)
+    if (auto r = tx.users().create({id, call.owner(), u.active, call.now}); !r)
         return store_failure(call, r.error(), "create user", &tx);
     auto changes = provisioning::plan_scim_writes(tx, id, call.owner(), values, false);
     if (!changes)
         return store_failure(call, changes.error(), "plan scim writes", &tx);
     if (auto r = provisioning::apply_owner_changes(tx, id, *changes, call.now); !r)
         return write_failure(call, tx, r.error(), "write values");
-    store::scim_user_record row;
-    row.connection_id = call.connection.id;
-    row.user_id = id;
-    row.user_name = u->user_name;
-    row.external_id = optional_of(u->external_id);
-    row.resource_json = stored_resource(*u, call.base_url);
-    row.created_at = call.now;
-    row.updated_at = call.now;
-    if (auto r = tx.scim().create_user(row); !r)
-        return write_failure(call, tx, r.error(), "create scim user");
+    if (auto failed = create_scim_row(call, tx, id, u))
+        return std::move(*failed);
     auto stored = tx.scim().find_user(call.connection.id, id);
     if (!stored || !*stored)
         return store_failure(call, stored ? store::errc::corrupt : stored.error(), "reread scim user", &tx);
-    auto after = render(**stored, u->active, call.base_url);
+    auto after = render_row(**stored, u.active, call.base_url);
     auto e = scim_event(call, "scim.user.created", id, nullptr, after);
     if (auto failed = commit_with(call, tx, e))
         return std::move(*failed);
@@ -304,24 +322,7 @@ http_response handle_users_create(app_context const& ctx, http_request const& re
 
 http_response handle_user_get(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto q = query_parameters(req.query());
-    if (!q)
-        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
-    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
-    if (!proj)
-        return scim_error_response(proj.error());
-    auto began = ctx.store.begin(store::access::read);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load(call, **began, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& l = std::get<loaded_user>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), true))
-        return std::move(*refused);
-    auto body = render(l.scim, l.user.active, call.base_url);
-    return single_resource(200, scim::apply_projection(body, *proj, call.user_type->type()));
+    return get_resource<user_kind>(ctx, req, params);
 }
 
 http_response handle_users_list(app_context const& ctx, http_request const& req, route_params const& params)
@@ -384,7 +385,7 @@ http_response handle_users_list(app_context const& ctx, http_request const& req,
         auto user = tx.users().find(r.user_id);
         if (!user)
             return store_failure(call, user.error(), "find user", &tx);
-        auto body = render(r, *user && (*user)->active, call.base_url);
+        auto body = render_row(r, *user && (*user)->active, call.base_url);
         if (q.filter && !scim::matches(*q.filter, body, type))
             continue;
         matched.push_back(std::move(body));
@@ -394,74 +395,17 @@ http_response handle_users_list(app_context const& ctx, http_request const& req,
 
 http_response handle_user_replace(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto body = parse_body(req);
-    if (!body)
-        return scim_error_response(body.error());
-    auto u = scim::parse_user(*body, call.user_type->type());
-    if (!u)
-        return scim_error_response(u.error());
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load(call, **began, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& l = std::get<loaded_user>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), false))
-        return std::move(*refused);
-    return replace_user(call, **began, l, *u);
+    return replace_resource<user_kind>(ctx, req, params);
 }
 
 http_response handle_user_patch(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto body = parse_body(req);
-    if (!body)
-        return scim_error_response(body.error());
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load(call, **began, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& l = std::get<loaded_user>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), false))
-        return std::move(*refused);
-    auto const current = render(l.scim, l.user.active, call.base_url);
-    scim::patch_limits limits;
-    limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
-    auto patched = scim::apply_patch(current, *body, call.user_type->type(), limits);
-    if (!patched)
-        return scim_error_response(patched.error());
-    auto u = scim::parse_user(*patched, call.user_type->type());
-    if (!u)
-        return scim_error_response(u.error());
-    return replace_user(call, **began, l, *u);
+    return patch_resource<user_kind>(ctx, req, params);
 }
 
 http_response handle_user_delete(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto& tx = **began;
-    auto loaded = load(call, tx, params.get("id"));
-    if (auto* res = std::get_if<http_response>(&loaded))
-        return std::move(*res);
-    auto const& l = std::get<loaded_user>(loaded);
-    if (auto refused = check_preconditions(call, scim::etag_of(l.scim.version), false))
-        return std::move(*refused);
-    auto before = render(l.scim, l.user.active, call.base_url);
-    if (auto r = tx.users().remove(l.user.id); !r)
-        return store_failure(call, r.error(), "delete user", &tx);
-    auto e = scim_event(call, "scim.user.deleted", l.user.id, before, nullptr);
-    if (auto failed = commit_with(call, tx, e))
-        return std::move(*failed);
-    http_response res;
-    res.status = 204;
-    return res;
+    return delete_resource<user_kind>(ctx, req, params);
 }
 
 } // namespace ssogate::gateway::scim_api

@@ -1,0 +1,175 @@
+#pragma once
+// The single-resource handlers that SCIM Users and Groups share — GET one, PUT, PATCH,
+// DELETE — written once over a resource kind. A kind (`user_kind` in scim_users.cpp,
+// `group_kind` in scim_groups.cpp) supplies what differs: how its resource is loaded,
+// rendered, parsed, replaced and removed. These templates do the rest, in this order:
+//
+//   GET     query (attributes) → read tx → load (404) → If-None-Match/If-Match (304/412)
+//           → render, project → 200
+//   PUT     body → parse (400) → write tx → load (404) → If-Match (412) → K::replace
+//   PATCH   body is JSON (400) → write tx → load (404) → If-Match (412) → apply the
+//           operations to the rendered resource (400) → parse (400) → K::replace
+//   DELETE  write tx → load (404) → If-Match (412) → K::remove → event → 204
+//
+// Private to gateway/src/scim.
+#include "scim/scim_support.hpp"
+
+#include <ssogate/gateway/scim.hpp>
+#include <ssogate/scim/etag.hpp>
+#include <ssogate/scim/patch.hpp>
+#include <ssogate/scim/projection.hpp>
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace ssogate::gateway::scim_api {
+
+/// What a SCIM resource kind supplies to the shared handlers. `K::loaded` is a resource
+/// as read in the call's transaction; `K::parsed` one as the client wrote it.
+template <class K>
+concept resource_kind = requires(scim_call const& call, store::transaction& tx, std::string_view id,
+                                 typename K::loaded const& current, typename K::parsed const& next,
+                                 boost::json::value const& body) {
+    // The resource `id` of the call's connection, or the 404 / store failure to send.
+    { K::load(call, tx, id) } -> std::same_as<std::variant<typename K::loaded, http_response>>;
+    // Its id (the audit target) and its meta.version (the ETag is etag_of(version)).
+    { K::id(current) } -> std::convertible_to<std::string>;
+    { K::version(current) } -> std::same_as<std::int64_t>;
+    // The resource as SCIM shows it, with id and meta.
+    { K::render(call, current) } -> std::same_as<boost::json::object>;
+    // The resource type its attributes resolve against (projection, PATCH paths).
+    { K::type(call) } -> std::same_as<scim::resource_type_def const&>;
+    // A body (POST, PUT, or a patched resource) as the kind's typed resource.
+    { K::parse(call, body) } -> std::same_as<scim::result<typename K::parsed>>;
+    // Writes `next` over `current`, records the event and commits: the 200 or a refusal.
+    { K::replace(call, tx, current, next) } -> std::same_as<http_response>;
+    // Deletes `current` in `tx`: nullopt, or the store failure to send.
+    { K::remove(call, tx, current) } -> std::same_as<std::optional<http_response>>;
+    // The audit action of a DELETE (scim.user.deleted, scim.group.deleted).
+    { K::deleted_action } -> std::convertible_to<std::string_view>;
+};
+
+/// The request body of a POST or PUT as the kind's resource, or the 400 to send.
+template <resource_kind K>
+[[nodiscard]] std::variant<typename K::parsed, http_response> parse_request_body(scim_call const& call)
+{
+    auto body = parse_body(call.req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto parsed = K::parse(call, *body);
+    if (!parsed)
+        return scim_error_response(parsed.error());
+    return std::move(*parsed);
+}
+
+/// The resource `id`, loaded in `tx`, that the call's If-Match / If-None-Match admit
+/// (`is_read` for GET, as check_preconditions); else the 404, 304, 412 or store failure.
+template <resource_kind K>
+[[nodiscard]] std::variant<typename K::loaded, http_response> load_for_request(scim_call const& call,
+                                                                               store::transaction& tx,
+                                                                               std::string_view id, bool is_read)
+{
+    auto loaded = K::load(call, tx, id);
+    if (auto const* current = std::get_if<typename K::loaded>(&loaded))
+        if (auto refused = check_preconditions(call, scim::etag_of(K::version(*current)), is_read))
+            return std::move(*refused);
+    return loaded;
+}
+
+/// GET /{Users|Groups}/{id}: the resource projected by attributes / excludedAttributes,
+/// with its Location and ETag.
+template <resource_kind K>
+[[nodiscard]] http_response get_resource(app_context const& ctx, http_request const& req, route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto q = query_parameters(req.query());
+    if (!q)
+        return scim_error_response(scim::errc::invalid_syntax, "the query string has a malformed escape");
+    auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
+    if (!proj)
+        return scim_error_response(proj.error());
+    auto began = ctx.store.begin(store::access::read);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load_for_request<K>(call, **began, params.get("id"), true);
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto body = K::render(call, std::get<typename K::loaded>(loaded));
+    return single_resource(200, scim::apply_projection(body, *proj, K::type(call)));
+}
+
+/// PUT /{Users|Groups}/{id}: the body replaces the resource.
+template <resource_kind K>
+[[nodiscard]] http_response replace_resource(app_context const& ctx, http_request const& req,
+                                             route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto next = parse_request_body<K>(call);
+    if (auto* res = std::get_if<http_response>(&next))
+        return std::move(*res);
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load_for_request<K>(call, **began, params.get("id"), false);
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    return K::replace(call, **began, std::get<typename K::loaded>(loaded), std::get<typename K::parsed>(next));
+}
+
+/// PATCH /{Users|Groups}/{id} (RFC 7644 §3.5.2): the operations, applied to the resource
+/// as rendered, give the resource that replaces it; one bad operation changes nothing.
+template <resource_kind K>
+[[nodiscard]] http_response patch_resource(app_context const& ctx, http_request const& req,
+                                           route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto body = parse_body(req);
+    if (!body)
+        return scim_error_response(body.error());
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = load_for_request<K>(call, **began, params.get("id"), false);
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& current = std::get<typename K::loaded>(loaded);
+    scim::patch_limits limits;
+    limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
+    auto patched = scim::apply_patch(K::render(call, current), *body, K::type(call), limits);
+    if (!patched)
+        return scim_error_response(patched.error());
+    auto next = K::parse(call, *patched);
+    if (!next)
+        return scim_error_response(next.error());
+    return K::replace(call, **began, current, *next);
+}
+
+/// DELETE /{Users|Groups}/{id}: 204, and an event recording the resource before.
+template <resource_kind K>
+[[nodiscard]] http_response delete_resource(app_context const& ctx, http_request const& req,
+                                            route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto began = ctx.store.begin(store::access::write);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto loaded = load_for_request<K>(call, tx, params.get("id"), false);
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto const& current = std::get<typename K::loaded>(loaded);
+    auto before = K::render(call, current);
+    if (auto failed = K::remove(call, tx, current))
+        return std::move(*failed);
+    auto e = scim_event(call, std::string(K::deleted_action), K::id(current), before, nullptr);
+    if (auto failed = commit_with(call, tx, e))
+        return std::move(*failed);
+    http_response res;
+    res.status = 204;
+    return res;
+}
+
+} // namespace ssogate::gateway::scim_api
