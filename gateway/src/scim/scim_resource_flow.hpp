@@ -21,6 +21,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -65,18 +66,31 @@ template <resource_kind K>
     return std::move(*parsed);
 }
 
-/// The resource `id`, loaded in `tx`, that the call's If-Match / If-None-Match admit
-/// (`is_read` for GET, as check_preconditions); else the 404, 304, 412 or store failure.
+/// A resource opened for a request: the transaction it was read in, and the resource.
 template <resource_kind K>
-[[nodiscard]] std::variant<typename K::loaded, http_response> load_for_request(scim_call const& call,
-                                                                               store::transaction& tx,
-                                                                               std::string_view id, bool is_read)
+struct opened_resource {
+    std::unique_ptr<store::transaction> tx;
+    typename K::loaded current;
+};
+
+/// Begins a transaction (`mode`: read for GET, write for the others) and loads the
+/// resource `id` in it, if the call's If-Match / If-None-Match admit its version: the
+/// opened resource, or the store failure, 404, 304 (GET) or 412 to send.
+template <resource_kind K>
+[[nodiscard]] std::variant<opened_resource<K>, http_response> open_resource(scim_call const& call,
+                                                                            store::access mode, std::string_view id)
 {
-    auto loaded = K::load(call, tx, id);
-    if (auto const* current = std::get_if<typename K::loaded>(&loaded))
-        if (auto refused = check_preconditions(call, scim::etag_of(K::version(*current)), is_read))
-            return std::move(*refused);
-    return loaded;
+    auto began = call.ctx.store.begin(mode);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto loaded = K::load(call, **began, id);
+    if (auto* res = std::get_if<http_response>(&loaded))
+        return std::move(*res);
+    auto& current = std::get<typename K::loaded>(loaded);
+    bool const is_read = mode == store::access::read;
+    if (auto refused = check_preconditions(call, scim::etag_of(K::version(current)), is_read))
+        return std::move(*refused);
+    return opened_resource<K>{std::move(*began), std::move(current)};
 }
 
 /// GET /{Users|Groups}/{id}: the resource projected by attributes / excludedAttributes,
@@ -91,13 +105,10 @@ template <resource_kind K>
     auto proj = scim::parse_projection(parameter(*q, "attributes"), parameter(*q, "excludedAttributes"));
     if (!proj)
         return scim_error_response(proj.error());
-    auto began = ctx.store.begin(store::access::read);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load_for_request<K>(call, **began, params.get("id"), true);
-    if (auto* res = std::get_if<http_response>(&loaded))
+    auto opened = open_resource<K>(call, store::access::read, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&opened))
         return std::move(*res);
-    auto body = K::render(call, std::get<typename K::loaded>(loaded));
+    auto body = K::render(call, std::get<opened_resource<K>>(opened).current);
     return single_resource(200, scim::apply_projection(body, *proj, K::type(call)));
 }
 
@@ -110,13 +121,11 @@ template <resource_kind K>
     auto next = parse_request_body<K>(call);
     if (auto* res = std::get_if<http_response>(&next))
         return std::move(*res);
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load_for_request<K>(call, **began, params.get("id"), false);
-    if (auto* res = std::get_if<http_response>(&loaded))
+    auto opened = open_resource<K>(call, store::access::write, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&opened))
         return std::move(*res);
-    return K::replace(call, **began, std::get<typename K::loaded>(loaded), std::get<typename K::parsed>(next));
+    auto& [tx, current] = std::get<opened_resource<K>>(opened);
+    return K::replace(call, *tx, current, std::get<typename K::parsed>(next));
 }
 
 /// PATCH /{Users|Groups}/{id} (RFC 7644 §3.5.2): the operations, applied to the resource
@@ -129,13 +138,10 @@ template <resource_kind K>
     auto body = parse_body(req);
     if (!body)
         return scim_error_response(body.error());
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto loaded = load_for_request<K>(call, **began, params.get("id"), false);
-    if (auto* res = std::get_if<http_response>(&loaded))
+    auto opened = open_resource<K>(call, store::access::write, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&opened))
         return std::move(*res);
-    auto const& current = std::get<typename K::loaded>(loaded);
+    auto& [tx, current] = std::get<opened_resource<K>>(opened);
     scim::patch_limits limits;
     limits.path_limits = {scim_max_filter_length, scim_max_filter_depth};
     auto patched = scim::apply_patch(K::render(call, current), *body, K::type(call), limits);
@@ -144,7 +150,7 @@ template <resource_kind K>
     auto next = K::parse(call, *patched);
     if (!next)
         return scim_error_response(next.error());
-    return K::replace(call, **began, current, *next);
+    return K::replace(call, *tx, current, *next);
 }
 
 /// DELETE /{Users|Groups}/{id}: 204, and an event recording the resource before.
@@ -153,19 +159,15 @@ template <resource_kind K>
                                             route_params const& params)
 {
     SCIM_AUTH(call);
-    auto began = ctx.store.begin(store::access::write);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto& tx = **began;
-    auto loaded = load_for_request<K>(call, tx, params.get("id"), false);
-    if (auto* res = std::get_if<http_response>(&loaded))
+    auto opened = open_resource<K>(call, store::access::write, params.get("id"));
+    if (auto* res = std::get_if<http_response>(&opened))
         return std::move(*res);
-    auto const& current = std::get<typename K::loaded>(loaded);
+    auto& [tx, current] = std::get<opened_resource<K>>(opened);
     auto before = K::render(call, current);
-    if (auto failed = K::remove(call, tx, current))
+    if (auto failed = K::remove(call, *tx, current))
         return std::move(*failed);
     auto e = scim_event(call, std::string(K::deleted_action), K::id(current), before, nullptr);
-    if (auto failed = commit_with(call, tx, e))
+    if (auto failed = commit_with(call, *tx, e))
         return std::move(*failed);
     http_response res;
     res.status = 204;
