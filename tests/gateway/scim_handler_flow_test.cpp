@@ -199,3 +199,54 @@ TEST_CASE("DELETE of a User or Group answers 204 without a body and records only
         CHECK(std::string(json::parse(ev[0].event.changes_json).at("before").at("id").as_string()) == id);
     }
 }
+
+TEST_CASE("a filter without an index scans at most 10,000 resources: beyond, Users and Groups answer tooMany naming "
+          "their indexed attributes, and the indexed lookups still answer",
+          "[gateway][scim][reject]")
+{
+    scim_server s;
+    {
+        // 10,001 users and groups in okta's SCIM view, written straight to the store.
+        auto const now = test::test_now();
+        auto tx = s.app.store->begin(store::access::write);
+        REQUIRE(tx.has_value());
+        bool written = true;
+        for (std::size_t i = 0; written && i <= gateway::scim_max_filter_scan; ++i) {
+            auto const id = "bulk-" + std::to_string(i);
+            store::scim_user_record u;
+            u.connection_id = "okta";
+            u.user_id = id;
+            u.user_name = id + "@example.com";
+            u.resource_json = R"({"userName":")" + u.user_name + R"("})";
+            u.created_at = now;
+            u.updated_at = now;
+            written = (*tx)->users().create({id, "scim:okta", true, now}).has_value() &&
+                      (*tx)->scim().create_user(u).has_value() &&
+                      (*tx)->teams().create({id, "Bulk " + std::to_string(i), "scim:okta", now, now}).has_value() &&
+                      (*tx)->scim().create_group({"okta", id, std::nullopt, 1, now, now}).has_value();
+        }
+        REQUIRE(written);
+        REQUIRE((*tx)->commit().has_value());
+    }
+
+    auto users = s.okta_call("GET", "/Users?filter=displayName%20eq%20%22x%22");
+    check_error(users, 400, "tooMany");
+    CHECK(users.str("detail") ==
+          "this filter needs a scan of more than 10000 users; filter on userName or externalId with eq");
+    auto groups = s.okta_call("GET", "/Groups?filter=displayName%20co%20%22x%22");
+    check_error(groups, 400, "tooMany");
+    CHECK(groups.str("detail") ==
+          "this filter needs a scan of more than 10000 groups; filter on displayName or externalId with eq");
+
+    auto user = s.okta_call("GET", "/Users?filter=userName%20eq%20%22bulk-7%40example.com%22");
+    REQUIRE(user.status() == 200);
+    CHECK(user.object().at("totalResults").as_int64() == 1);
+    auto group = s.okta_call("GET", "/Groups?filter=displayName%20eq%20%22Bulk%207%22");
+    REQUIRE(group.status() == 200);
+    CHECK(group.object().at("totalResults").as_int64() == 1);
+    // Without a filter the store pages: totalResults is the count, Resources the page.
+    auto page = s.okta_call("GET", "/Groups?startIndex=10001&count=5");
+    REQUIRE(page.status() == 200);
+    CHECK(page.object().at("totalResults").as_int64() == 10'001);
+    CHECK(page.object().at("Resources").as_array().size() == 1);
+}
