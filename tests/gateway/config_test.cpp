@@ -549,6 +549,27 @@ TEST_CASE("config values out of range are rejected, never clamped", "[gateway][c
     CHECK(refused("[roles]\norder = []\n").code == config_errc::out_of_range);
 }
 
+TEST_CASE("a config server.max_connections is an integer from 1 to 1000000, default 1024", "[gateway][config]")
+{
+    CHECK(default_config().server.max_connections == 1024);
+    CHECK(parsed("[server]\nmax_connections = 1\n").server.max_connections == 1);
+    CHECK(parsed("[server]\nmax_connections = 1000000\n").server.max_connections == 1'000'000);
+
+    auto e = refused("[server]\nmax_connections = 0\n");
+    CHECK(e.code == config_errc::out_of_range);
+    CHECK(e.key == "server.max_connections");
+    CHECK(e.message.find("server.max_connections must be an integer between 1 and 1000000 (got 0)") != std::string::npos);
+    CHECK(refused("[server]\nmax_connections = 1000001\n").code == config_errc::out_of_range);
+
+    e = refused("[server]\nmax_connections = \"many\"\n");
+    CHECK(e.code == config_errc::wrong_type);
+    CHECK(e.message.find("server.max_connections must be an integer between 1 and 1000000 (got string \"many\")")
+          != std::string::npos);
+    e = refused("[server]\nmax_connections = 10.5\n");
+    CHECK(e.code == config_errc::wrong_type);
+    CHECK(e.key == "server.max_connections");
+}
+
 // --- connections --------------------------------------------------------------------------
 
 TEST_CASE("a config with two connections of the same id is rejected", "[gateway][config]")

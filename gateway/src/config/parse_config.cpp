@@ -77,7 +77,7 @@ server_settings read_server(context const& ctx, toml::table const* t)
     if (t) {
         section s(ctx, *t, "server.",
                   {"listen", "public_url", "tls_cert", "tls_key", "threads", "max_body_bytes",
-                   "max_header_bytes", "read_timeout", "idle_timeout", "data_dir"});
+                   "max_header_bytes", "max_connections", "read_timeout", "idle_timeout", "data_dir"});
         if (auto text = s.string("listen")) {
             auto parsed = config_detail::parse_listen(*text);
             if (!parsed)
@@ -112,6 +112,8 @@ server_settings read_server(context const& ctx, toml::table const* t)
             out.max_body_bytes = static_cast<std::size_t>(*n);
         if (auto n = s.integer("max_header_bytes", 1024, 1024 * 1024))
             out.max_header_bytes = static_cast<std::size_t>(*n);
+        if (auto n = s.integer("max_connections", 1, 1'000'000))
+            out.max_connections = static_cast<std::size_t>(*n);
         if (auto d = s.duration("read_timeout", 1s, 1h))
             out.read_timeout = *d;
         if (auto d = s.duration("idle_timeout", 1s, 1h))

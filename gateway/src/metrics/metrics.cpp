@@ -191,6 +191,15 @@ std::uint64_t metrics_registry::http_responses(int status) const noexcept
     return status_other_.load(relaxed);
 }
 
+void metrics_registry::connection_opened() noexcept { open_connections_.fetch_add(1, relaxed); }
+void metrics_registry::connection_closed() noexcept { open_connections_.fetch_sub(1, relaxed); }
+void metrics_registry::count_connection_limit_reached() noexcept { connection_limit_reached_.fetch_add(1, relaxed); }
+std::int64_t metrics_registry::open_connections() const noexcept { return open_connections_.load(relaxed); }
+std::uint64_t metrics_registry::connection_limit_reached() const noexcept
+{
+    return connection_limit_reached_.load(relaxed);
+}
+
 std::uint64_t metrics_registry::acs_observations() const noexcept
 {
     std::uint64_t n = 0;
@@ -245,6 +254,12 @@ std::string metrics_registry::exposition(std::optional<std::size_t> active_sessi
             out += "ssogate_http_requests_total{status=\"" + std::to_string(i + 100) + "\"} " + std::to_string(n) + '\n';
     if (auto n = status_other_.load(relaxed))
         out += "ssogate_http_requests_total{status=\"other\"} " + std::to_string(n) + '\n';
+
+    family(out, "ssogate_open_connections", "gauge", "Client connections the server has open now.");
+    out += "ssogate_open_connections " + std::to_string(open_connections_.load(relaxed)) + '\n';
+    family(out, "ssogate_connection_limit_reached_total", "counter",
+           "Times the server reached [server] max_connections and stopped accepting until a connection closed.");
+    out += "ssogate_connection_limit_reached_total " + std::to_string(connection_limit_reached_.load(relaxed)) + '\n';
 
     family(out, "process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.");
     auto const start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(start_.time_since_epoch()).count();

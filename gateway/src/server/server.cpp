@@ -9,6 +9,13 @@
 // Only an idle connection is closed at once by stop(); one that is reading, being
 // handled or writing finishes its request (answered with `Connection: close`) unless
 // the drain time runs out. Errors are error_codes throughout (STYLE.md rule 8).
+//
+// Connection limit: the accept loop (on the control strand) accepts only while fewer
+// than max_connections connections are registered; at the limit it waits on
+// capacity_timer_, which unregister() cancels when a connection leaves. Meanwhile new
+// clients stay in the kernel's listen backlog (not accepted and closed). An episode
+// starts when the limit is reached (one warning, one count) and ends when the server is
+// below the limit with no client waiting in the backlog.
 #include <ssogate/gateway/config.hpp>
 #include <ssogate/gateway/logger.hpp>
 #include <ssogate/gateway/metrics.hpp>
@@ -35,8 +42,15 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <poll.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -93,10 +107,70 @@ server_options server_options::from(server_settings const& s)
     o.threads = s.threads;
     o.max_header_bytes = s.max_header_bytes;
     o.max_body_bytes = s.max_body_bytes;
+    o.max_connections = s.max_connections;
     o.read_timeout = s.read_timeout;
     o.idle_timeout = s.idle_timeout;
     o.write_timeout = s.read_timeout;
     return o;
+}
+
+fd_limit_plan plan_fd_limit(std::size_t max_connections, std::uint64_t soft, std::uint64_t hard) noexcept
+{
+    fd_limit_plan p;
+    auto const wanted = static_cast<std::uint64_t>(max_connections);
+    constexpr auto most = std::numeric_limits<std::uint64_t>::max();
+    p.needed = wanted > most - reserved_descriptors ? most : wanted + reserved_descriptors;
+    p.soft_after = soft;
+    if (soft >= p.needed)
+        return p;
+    // Raise just to what is needed (not to an unlimited hard limit), never above hard.
+    auto const target = std::min(p.needed, hard);
+    if (target > soft) {
+        p.raise_soft_to = target;
+        p.soft_after = target;
+    }
+    p.insufficient = p.soft_after < p.needed;
+    return p;
+}
+
+fd_limit_plan ensure_fd_limit(std::size_t max_connections, logger const& log)
+{
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        auto const err = errno;
+        fd_limit_plan p = plan_fd_limit(max_connections, 0, 0);
+        log.warn("cannot read the open-file limit (RLIMIT_NOFILE); connections may run out of file descriptors",
+                 {{"needed", p.needed}, {"max_connections", max_connections}, {"error", std::strerror(err)}});
+        return p;
+    }
+    auto const soft = static_cast<std::uint64_t>(rl.rlim_cur);
+    auto const hard = static_cast<std::uint64_t>(rl.rlim_max);
+    auto plan = plan_fd_limit(max_connections, soft, hard);
+    char const* failure = nullptr;
+    if (plan.raise_soft_to) {
+        rl.rlim_cur = static_cast<rlim_t>(*plan.raise_soft_to);
+        if (::setrlimit(RLIMIT_NOFILE, &rl) == 0) {
+            log.info("raised the open-file limit (RLIMIT_NOFILE) for max_connections",
+                     {{"from", soft}, {"to", plan.soft_after}, {"max_connections", max_connections}});
+        } else {
+            failure = std::strerror(errno);
+            plan.raise_soft_to.reset();
+            plan.soft_after = soft;
+            plan.insufficient = true;
+        }
+    }
+    if (plan.insufficient) {
+        // Serve anyway: the limit may still be enough for the real load, and the
+        // accept loop backs off on EMFILE. One warning, naming both numbers.
+        log.warn("open-file limit (RLIMIT_NOFILE) is below what max_connections needs; raise it (ulimit -n, "
+                 "LimitNOFILE=) or lower [server] max_connections",
+                 {{"needed", plan.needed},
+                  {"limit", plan.soft_after},
+                  {"hard_limit", hard},
+                  {"max_connections", max_connections},
+                  {"error", failure ? failure : ""}});
+    }
+    return plan;
 }
 
 namespace detail {
@@ -132,16 +206,20 @@ public:
     tcp::acceptor acceptor_;
     net::signal_set signals_;
     net::steady_timer drain_timer_;
+    net::steady_timer capacity_timer_; // the accept loop waits on it at max_connections
     std::uint16_t port_ = 0;
 
 private:
     net::awaitable<void> accept_loop();
+    bool connection_waiting() noexcept;
     void arm_drain_timer();
     void force_close_all();
 
     mutable std::mutex mutex_;
     std::map<std::uint64_t, std::weak_ptr<connection>> connections_;
     std::uint64_t next_id_ = 1;
+    bool accept_paused_ = false; // under mutex_: the accept loop waits for a connection to close
+    bool saturated_ = false;     // on control_: in a connection limit episode (logged, counted)
     std::vector<std::thread> threads_;
     bool started_ = false;
 };
@@ -548,8 +626,12 @@ server_impl::server_impl(server_options options, tls_files const& tls, request_h
       control_(net::make_strand(ioc_)),
       acceptor_(control_),
       signals_(control_),
-      drain_timer_(control_)
+      drain_timer_(control_),
+      capacity_timer_(control_)
 {
+    if (options_.max_connections == 0)
+        throw startup_error(exit_usage, "max_connections must be at least 1");
+    ensure_fd_limit(options_.max_connections, log_);
     error_code ec;
     auto address = net::ip::make_address(options_.host, ec);
     if (ec)
@@ -613,6 +695,7 @@ void server_impl::stop() noexcept
             error_code ec;
             self->acceptor_.close(ec);
             self->signals_.cancel(ec);
+            self->capacity_timer_.cancel();
             self->arm_drain_timer();
         });
         std::vector<std::shared_ptr<connection>> live;
@@ -661,10 +744,22 @@ void server_impl::force_close_all()
 void server_impl::unregister(std::uint64_t id)
 {
     bool last = false;
+    bool resume = false;
+    bool erased = false;
     {
         std::lock_guard lock(mutex_);
-        connections_.erase(id);
+        erased = connections_.erase(id) != 0;
         last = connections_.empty();
+        if (accept_paused_ && connections_.size() < options_.max_connections) {
+            accept_paused_ = false;
+            resume = true;
+        }
+    }
+    if (erased)
+        process_metrics().connection_closed(); // ssogate_open_connections (metrics.hpp)
+    if (resume) {
+        // Runs on control_ after the accept loop has started its wait (same strand).
+        net::post(control_, [self = shared_from_this()] { self->capacity_timer_.cancel(); });
     }
     if (last && stopping_.load())
         net::post(control_, [self = shared_from_this()] { self->drain_timer_.cancel(); });
@@ -674,6 +769,38 @@ net::awaitable<void> server_impl::accept_loop()
 {
     auto self = shared_from_this();
     for (;;) {
+        // At max_connections: accept nothing until a connection closes. New clients
+        // wait in the listen backlog; accepting and closing them would only move the
+        // problem (and cost a TLS handshake each).
+        std::size_t open = 0;
+        bool full = false;
+        {
+            std::lock_guard lock(mutex_);
+            open = connections_.size();
+            full = open >= options_.max_connections;
+            accept_paused_ = full;
+        }
+        if (full) {
+            if (!saturated_) {
+                saturated_ = true;
+                process_metrics().count_connection_limit_reached();
+                log_.warn("connection limit reached; accepting again when a connection closes",
+                          {{"max_connections", options_.max_connections}, {"open", open}});
+            }
+            // stop() sets stopping_ before it posts its cancel here: checked on this
+            // strand, right before the wait starts, no cancel is lost.
+            if (stopping_.load())
+                co_return;
+            capacity_timer_.expires_at(net::steady_timer::time_point::max());
+            co_await capacity_timer_.async_wait(use_tuple); // cancelled by unregister() or stop()
+            if (stopping_.load())
+                co_return;
+            continue;
+        }
+        if (saturated_ && !connection_waiting()) {
+            saturated_ = false;
+            log_.info("connection limit no longer reached", {{"max_connections", options_.max_connections}, {"open", open}});
+        }
         auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(ioc_), use_tuple);
         if (stopping_.load())
             co_return;
@@ -695,8 +822,18 @@ net::awaitable<void> server_impl::accept_loop()
             c = std::make_shared<connection>(std::move(socket), *this, id);
             connections_.emplace(id, c);
         }
+        process_metrics().connection_opened(); // ssogate_open_connections (metrics.hpp)
         net::co_spawn(c->executor(), connection::run(c), net::detached);
     }
+}
+
+bool server_impl::connection_waiting() noexcept
+{
+    // A listening socket polls readable while a connection waits in its backlog.
+    pollfd p{};
+    p.fd = acceptor_.native_handle();
+    p.events = POLLIN;
+    return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
 }
 
 void server_impl::wait()

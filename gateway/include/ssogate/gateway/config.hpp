@@ -143,6 +143,10 @@ struct server_settings {
     std::size_t max_body_bytes = 1024 * 1024;
     /// `max_header_bytes`: request line + header limit, 1024..1048576. Default 16 KiB.
     std::size_t max_header_bytes = 16 * 1024;
+    /// `max_connections`: client connections open at once, 1..1000000. Default 1024. At
+    /// the limit the server stops accepting (new connections wait in the kernel's listen
+    /// backlog) until one closes; see server_options::max_connections.
+    std::size_t max_connections = 1024;
     /// `read_timeout`: time allowed to receive one whole request, 1s..1h. Default 15s.
     std::chrono::seconds read_timeout{15};
     /// `idle_timeout`: keep-alive idle time before the connection is closed, 1s..1h. Default 60s.

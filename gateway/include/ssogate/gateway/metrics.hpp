@@ -12,6 +12,10 @@
 //       audit write included; the TLS and socket time is not).
 //   ssogate_http_requests_total{status}  every response the server wrote (server.cpp),
 //       including the 400/413/431 it answers itself.
+//   ssogate_open_connections  client connections the server has open (server.cpp:
+//       accepted, not yet closed); ssogate_connection_limit_reached_total  times the
+//       server reached [server] max_connections and stopped accepting (once per
+//       episode, not per waiting client).
 //   ssogate_active_sessions  sessions live at scrape time, counted by the store (see
 //       handle_metrics); process_start_time_seconds; ssogate_build_info{version}.
 //
@@ -70,6 +74,12 @@ public:
     void observe_acs(std::chrono::steady_clock::duration d) noexcept;
     /// One response written with this status (100..599; anything else counts as "other").
     void count_http_status(int status) noexcept;
+    /// The server accepted a client connection (ssogate_open_connections + 1).
+    void connection_opened() noexcept;
+    /// The server closed one (ssogate_open_connections - 1).
+    void connection_closed() noexcept;
+    /// The server reached its connection limit and stopped accepting.
+    void count_connection_limit_reached() noexcept;
 
     /// The current value of one sign-in series (0 when it does not exist).
     [[nodiscard]] std::uint64_t signins(std::string_view connection, signin_outcome outcome,
@@ -78,6 +88,10 @@ public:
     [[nodiscard]] std::uint64_t http_responses(int status) const noexcept;
     /// ACS durations observed so far.
     [[nodiscard]] std::uint64_t acs_observations() const noexcept;
+    /// Connections open now (ssogate_open_connections).
+    [[nodiscard]] std::int64_t open_connections() const noexcept;
+    /// Times the connection limit was reached so far.
+    [[nodiscard]] std::uint64_t connection_limit_reached() const noexcept;
 
     /// The whole exposition (text format 0.0.4, `# HELP` and `# TYPE` for every family,
     /// series sorted). `active_sessions` is the store's count at scrape time; nullopt
@@ -103,6 +117,8 @@ private:
     std::atomic<std::uint64_t> acs_sum_ns_{0};
     std::array<std::atomic<std::uint64_t>, status_slots> status_{};
     std::atomic<std::uint64_t> status_other_{0};
+    std::atomic<std::int64_t> open_connections_{0};
+    std::atomic<std::uint64_t> connection_limit_reached_{0};
 };
 
 /// The process-wide registry: the server counts HTTP statuses in it, and app_context
