@@ -16,6 +16,7 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -360,4 +361,31 @@ TEST_CASE("seed scenario (3): a user JIT created before SCIM was enabled is list
     CHECK(rc == 1);
     CHECK(out.str().find("[scim_not_owner] user alice@example.com") != std::string::npos);
     CHECK(out.str().find("    ssogate user adopt alice@example.com --connection okta\n") != std::string::npos);
+}
+
+TEST_CASE("doctor reports an SP or TLS key that other users may read, with the chmod that fixes it",
+          "[gateway][doctor]")
+{
+    doctor_dir d(connection("okta"));
+    auto const key = d.dir / "sp-key.pem";
+    auto const tls_key = d.dir / "tls-key.pem";
+    for (auto const& f : {key, tls_key, d.dir / "sp-cert.pem", d.dir / "tls-cert.pem"})
+        std::ofstream(f) << "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n";
+    std::ofstream(d.dir / "ssogate.toml", std::ios::app)
+        << "\n[sp]\nkey = \"sp-key.pem\"\ncert = \"sp-cert.pem\"\n";
+    namespace fs = std::filesystem;
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(tls_key, fs::perms::owner_read | fs::perms::owner_write);
+
+    auto r = d.run();
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    auto shared = doctor_dir::findings(r, "private_key_shared");
+    REQUIRE(shared.size() == 1);
+    CHECK(std::string(shared[0].at("message").as_string()).find("[sp] key") != std::string::npos);
+    CHECK(std::string(shared[0].at("message").as_string()).find("0644") != std::string::npos);
+    CHECK(std::string(shared[0].at("commands").at(0).as_string()) == "chmod 600 " + key.string());
+
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
+    CHECK(doctor_dir::findings(d.run(), "private_key_shared").empty());
 }

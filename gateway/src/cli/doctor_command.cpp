@@ -20,6 +20,11 @@
 //   idp_metadata_unreadable   the metadata cannot be read, so its certificates cannot be checked
 //   sha1_allowed, idp_initiated_allowed
 //   domain_claimed_twice      a verified domain on more than one connection
+//   private_key_shared        the SP key or the TLS key (configured, or generated into
+//                             data_dir) may be read or written by users other than its owner
+//                             (group or other permission bits): `chmod 600 FILE`. `serve`
+//                             refuses such a generated key, and warns about a configured one
+//                             (secret mounts are often 0644).
 //
 // JSON (--json): {"findings":[{"check","severity","connection","user","message","commands":[…]}],
 //                 "checked":{"connections":N,"users":N}}
@@ -31,9 +36,12 @@
 #include <ssogate/store/owner.hpp>
 
 #include "cli/open_store.hpp"
+#include "crypto/self_signed.hpp"
 #include "users/connection_sources.hpp"
 
 #include <ssogate/gateway/connections.hpp>
+#include <ssogate/gateway/sp_keys.hpp>
+#include <ssogate/gateway/tls.hpp>
 #include <ssogate/gateway/users.hpp>
 #include <ssogate/jit/owner.hpp>
 
@@ -68,6 +76,24 @@ struct doctor_report {
     std::size_t connections = 0;
     std::size_t users = 0;
 };
+
+/// The private keys ssogate loads whose file other users may read: the SP key and the TLS
+/// key, configured or generated into data_dir (when there).
+void check_key_files(config const& cfg, doctor_report& r)
+{
+    auto const generated = [&](std::string_view name) { return cfg.server.data_dir / std::string(name); };
+    std::pair<std::filesystem::path, std::string> const keys[] = {
+        {cfg.sp.key.value_or(generated(sp_key_file_name)), "[sp] key"},
+        {cfg.server.tls_key.value_or(generated(self_signed_key_name)), "[server] tls_key"},
+    };
+    for (auto const& [path, what] : keys) {
+        if (auto mode = detail::shared_file_mode(path))
+            r.findings.push_back({"private_key_shared", "warning", {}, {},
+                                  what + " " + path.string() + " may be read by other users (mode " + *mode
+                                      + "): whoever reads it can impersonate this service",
+                                  {"chmod 600 " + path.string()}});
+    }
+}
 
 /// How a connection's setting is changed: the file to edit, or the CLI.
 std::string how_to_set(users_detail::known_connection const& c, std::string const& key, std::string const& value)
@@ -443,6 +469,7 @@ void run_doctor(cli_context& cli, doctor_args const& args)
         }
     }
     check_domains(*known, report);
+    check_key_files(cfg, report);
     if (auto r = check_data(tx, *known, now, report); !r)
         throw startup_error(exit_failure, "cannot read the store: " + r.error().message() + " "
                                               + tx.last_error_detail());

@@ -16,6 +16,7 @@
 #include <ssogate/saml/library.hpp>
 
 #include "cli/open_store.hpp"
+#include "crypto/self_signed.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -34,6 +35,15 @@
 namespace ssogate::gateway {
 
 namespace {
+
+/// A configured private key other users may read: served anyway (secret mounts are often
+/// 0644), but logged at every start; `ssogate doctor` reports it too (private_key_shared).
+void warn_if_shared(logger const& log, std::filesystem::path const& key, std::string_view what)
+{
+    if (auto mode = detail::shared_file_mode(key))
+        log.warn("private key may be read by other users",
+                 {{"setting", what}, {"file", key.string()}, {"mode", *mode}, {"fix", "chmod 600 " + key.string()}});
+}
 
 /// SIGHUP → config_reloader::reload() on a thread of its own (its own io_context and
 /// signal_set, so other SIGHUP users such as the audit file sink are independent).
@@ -136,6 +146,7 @@ int run_serve(cli_context& cli)
     switch (tls.how) {
     case tls_files::origin::configured:
         out << "tls: certificate " << tls.cert.string() << ", key " << tls.key.string() << '\n';
+        warn_if_shared(log, tls.key, "[server] tls_key");
         break;
     case tls_files::origin::generated:
         out << "tls: generated a self-signed ECDSA P-256 certificate " << tls.cert.string() << " (key "
@@ -153,6 +164,8 @@ int run_serve(cli_context& cli)
             << sp.cert.string() << "; SP metadata advertises it\n";
     else if (sp.how == sp_key_files::origin::reused)
         out << "sp: using the generated key " << sp.key.string() << '\n';
+    else
+        warn_if_shared(log, sp.key, "[sp] key");
     auto const cfg_sp = with_sp_keys(cfg, sp); // what the registry and the handlers see
 
     // libxml2/xmlsec/OpenSSL for metadata parsing and every ACS post; alive until exit.

@@ -158,18 +158,24 @@ void write_pair(fs::path const& key_file, fs::path const& cert_file, pem_pair co
     write_file_atomically(cert_file, pair.cert, 0644);
 }
 
+std::optional<std::string> shared_file_mode(fs::path const& path)
+{
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0 || (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+        return std::nullopt;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return std::string(mode);
+}
+
 void require_private_file(fs::path const& path, std::string const& what)
 {
     struct stat st{};
     if (::stat(path.c_str(), &st) != 0)
         fail("cannot read " + what + " " + path.string() + ": " + errno_text(errno));
-    auto const loose = st.st_mode & (S_IRWXG | S_IRWXO);
-    if (loose != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        fail(what + " " + path.string() + " is readable by other users (mode " + mode + "); run: chmod 600 " +
+    if (auto mode = shared_file_mode(path))
+        fail(what + " " + path.string() + " is readable by other users (mode " + *mode + "); run: chmod 600 " +
              path.string());
-    }
 }
 
 } // namespace ssogate::gateway::detail

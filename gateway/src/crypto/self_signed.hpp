@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace ssogate::gateway::detail {
@@ -58,6 +59,11 @@ void write_file_atomically(std::filesystem::path const& path, std::string const&
 /// Writes a generated pair: the key first (mode 0600), then the certificate (0644),
 /// so that a certificate is never newer than its key.
 void write_pair(std::filesystem::path const& key_file, std::filesystem::path const& cert_file, pem_pair const& pair);
+
+/// The permission bits of `path` as octal text ("0644") when users other than its owner
+/// may read or write it (any group or other bit); empty when only the owner may, or when
+/// it cannot be stat()ed (whoever opens it reports that).
+std::optional<std::string> shared_file_mode(std::filesystem::path const& path);
 
 /// Refuses a private key file that users other than its owner may read or write
 /// (any group or other permission bit).
