@@ -53,6 +53,9 @@ private:
 
 class txn_context {
 public:
+    /// How a statement's constraint failures map to errc (sql::execute() takes one).
+    using conflict_map = pg::conflict_map;
+
     txn_context(connection& db, access mode) noexcept : db_(db), mode_(mode) {}
 
     [[nodiscard]] access mode() const noexcept { return mode_; }

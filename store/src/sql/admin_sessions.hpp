@@ -45,19 +45,19 @@ result<admin_session_record> basic_admin_sessions<Backend>::create(std::string_v
         return ctx_.fail(errc::invalid_argument, "admin session secret, actor or method is empty");
     admin_session_record record{detail::sha256_hex(secret), s.actor_type,  s.actor_id,   s.label,
                                 s.method,                   s.created_at,  s.created_at, s.expires_at};
-    auto st = ctx_.prepare(
-        "INSERT INTO admin_sessions (id_hash, actor_type, actor_id, label, method, created_at, last_seen_at, "
-        "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, record.id_hash)
-        .bind_text(2, record.actor_type)
-        .bind_text(3, record.actor_id)
-        .bind_text(4, record.label)
-        .bind_text(5, record.method)
-        .bind_time(6, record.created_at)
-        .bind_time(7, record.expires_at);
-    if (auto r = ctx_.run(*st); !r)
+    auto r = execute(ctx_,
+                     "INSERT INTO admin_sessions (id_hash, actor_type, actor_id, label, method, created_at, "
+                     "last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
+                     [&](statement& st) {
+                         st.bind_text(1, record.id_hash)
+                             .bind_text(2, record.actor_type)
+                             .bind_text(3, record.actor_id)
+                             .bind_text(4, record.label)
+                             .bind_text(5, record.method)
+                             .bind_time(6, record.created_at)
+                             .bind_time(7, record.expires_at);
+                     });
+    if (!r)
         return propagate(r);
     // Report the times as stored (microsecond precision).
     record.created_at = record.last_seen_at = as_stored(record.created_at);
@@ -68,12 +68,9 @@ result<admin_session_record> basic_admin_sessions<Backend>::create(std::string_v
 template <class Backend>
 result<std::optional<admin_session_record>> basic_admin_sessions<Backend>::find(std::string_view secret)
 {
-    static std::string const sql = std::string(columns) + "WHERE id_hash = ?1";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret));
-    return first<admin_session_record>(ctx_, *st, read);
+    static std::string const sql = concat(columns, "WHERE id_hash = ?1");
+    return query_first<admin_session_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)); }, read);
 }
 
 template <class Backend>
@@ -81,49 +78,31 @@ result<bool> basic_admin_sessions<Backend>::touch(std::string_view secret, time_
 {
     static std::string const sql =
         concat("UPDATE admin_sessions SET last_seen_at = ", Backend::greatest, "(last_seen_at, ?2) WHERE id_hash = ?1");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret)).bind_time(2, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, sql,
+                           [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)).bind_time(2, now); });
 }
 
 template <class Backend>
 result<bool> basic_admin_sessions<Backend>::end(std::string_view secret)
 {
-    auto st = ctx_.prepare("DELETE FROM admin_sessions WHERE id_hash = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret));
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, "DELETE FROM admin_sessions WHERE id_hash = ?1",
+                           [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)); });
 }
 
 template <class Backend>
 result<std::size_t> basic_admin_sessions<Backend>::end_all_for_actor(std::string_view actor_type,
                                                                      std::string_view actor_id)
 {
-    auto st = ctx_.prepare("DELETE FROM admin_sessions WHERE actor_id = ?2 AND actor_type = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, actor_type).bind_text(2, actor_id);
-    return ctx_.run(*st);
+    return execute(ctx_, "DELETE FROM admin_sessions WHERE actor_id = ?2 AND actor_type = ?1",
+                   [&](statement& st) { st.bind_text(1, actor_type).bind_text(2, actor_id); });
 }
 
 template <class Backend>
 result<std::size_t> basic_admin_sessions<Backend>::sweep(time_point now, std::chrono::seconds idle_timeout)
 {
     // The complement of is_live(): expires_at <= now or last_seen_at + idle <= now.
-    auto st = ctx_.prepare("DELETE FROM admin_sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_time(1, now).bind_int(2, std::chrono::duration_cast<std::chrono::microseconds>(idle_timeout).count());
-    return ctx_.run(*st);
+    return execute(ctx_, "DELETE FROM admin_sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2",
+                   [&](statement& st) { st.bind_time(1, now).bind_int(2, micros(idle_timeout)); });
 }
 
 } // namespace ssogate::store::sql

@@ -11,8 +11,6 @@
 #include <ssogate/store/token.hpp>
 #include <ssogate/store/transaction.hpp>
 
-#include <algorithm>
-#include <limits>
 #include <string>
 
 namespace ssogate::store::sql {
@@ -47,12 +45,6 @@ struct audit_rows {
         e.prev_hash = st.text(14);
         e.hash = st.text(15);
         return e;
-    }
-
-    static std::int64_t bounded(std::size_t n) noexcept
-    {
-        return static_cast<std::int64_t>(
-            std::min<std::size_t>(n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
     }
 
     static std::string_view to_text(token_kind kind) noexcept
@@ -216,30 +208,31 @@ result<chained_audit_event> basic_audit<Backend>::append(audit_event const& even
     }
     out.hash = detail::chain_hash(out.seq, out.event, out.prev_hash);
 
-    auto st = ctx_.prepare(
+    auto const& e = out.event;
+    auto r = execute(
+        ctx_,
         "INSERT INTO audit_events (seq, id, time, action, actor_type, actor_id, target, connection_id, source_ip, "
         "user_agent, result_status, result_reason, changes, trace_id, prev_hash, hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-    if (!st)
-        return propagate(st);
-    auto const& e = out.event;
-    st->bind_int(1, out.seq)
-        .bind_text(2, e.id)
-        .bind_time(3, e.time)
-        .bind_text(4, e.action)
-        .bind_text(5, e.actor_type)
-        .bind_text(6, e.actor_id)
-        .bind_text(7, e.target)
-        .bind_text(8, e.connection_id)
-        .bind_text(9, e.source_ip)
-        .bind_text(10, e.user_agent)
-        .bind_text(11, e.result_status)
-        .bind_text(12, e.result_reason)
-        .bind_text(13, e.changes_json)
-        .bind_text(14, e.trace_id)
-        .bind_text(15, out.prev_hash)
-        .bind_text(16, out.hash);
-    if (auto r = ctx_.run(*st); !r)
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        [&](statement& st) {
+            st.bind_int(1, out.seq)
+                .bind_text(2, e.id)
+                .bind_time(3, e.time)
+                .bind_text(4, e.action)
+                .bind_text(5, e.actor_type)
+                .bind_text(6, e.actor_id)
+                .bind_text(7, e.target)
+                .bind_text(8, e.connection_id)
+                .bind_text(9, e.source_ip)
+                .bind_text(10, e.user_agent)
+                .bind_text(11, e.result_status)
+                .bind_text(12, e.result_reason)
+                .bind_text(13, e.changes_json)
+                .bind_text(14, e.trace_id)
+                .bind_text(15, out.prev_hash)
+                .bind_text(16, out.hash);
+        });
+    if (!r)
         return propagate(r);
     return out;
 }
@@ -266,7 +259,7 @@ result<std::vector<chained_audit_event>> basic_audit<Backend>::after(std::int64_
     auto st = ctx_.prepare(sql);
     if (!st)
         return propagate(st);
-    st->bind_int(1, after_seq).bind_int(2, rows::bounded(limit));
+    st->bind_int(1, after_seq).bind_int(2, bounded(limit));
     if (by_action)
         st->bind_text(3, filter.action);
     if (by_connection)
@@ -335,18 +328,20 @@ result<void> basic_tokens<Backend>::create(token_record const& t, std::string_vi
         return ctx_.fail(errc::invalid_argument, "token id or secret is empty");
     if ((t.kind == token_kind::scim) == t.connection_id.empty())
         return ctx_.fail(errc::invalid_argument, "a SCIM token needs a connection and an admin token has none");
-    auto st = ctx_.prepare(
-        "INSERT INTO api_tokens (id, kind, name, connection_id, token_hash, created_at, revoked_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, t.id).bind_text(2, rows::to_text(t.kind)).bind_text(3, t.name);
-    if (t.connection_id.empty())
-        st->bind_null(4);
-    else
-        st->bind_text(4, t.connection_id);
-    st->bind_text(5, detail::sha256_hex(secret)).bind_time(6, t.created_at).bind_optional_time(7, t.revoked_at);
-    if (auto r = ctx_.run(*st); !r)
+    auto r = execute(ctx_,
+                     "INSERT INTO api_tokens (id, kind, name, connection_id, token_hash, created_at, revoked_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     [&](statement& st) {
+                         st.bind_text(1, t.id).bind_text(2, rows::to_text(t.kind)).bind_text(3, t.name);
+                         if (t.connection_id.empty())
+                             st.bind_null(4);
+                         else
+                             st.bind_text(4, t.connection_id);
+                         st.bind_text(5, detail::sha256_hex(secret))
+                             .bind_time(6, t.created_at)
+                             .bind_optional_time(7, t.revoked_at);
+                     });
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -354,47 +349,33 @@ result<void> basic_tokens<Backend>::create(token_record const& t, std::string_vi
 template <class Backend>
 result<std::optional<token_record>> basic_tokens<Backend>::find_active(std::string_view secret)
 {
-    static std::string const sql = std::string(rows::token_columns) + "WHERE token_hash = ?1 AND revoked_at IS NULL";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret));
-    return first<token_record>(ctx_, *st, [&](statement& s) { return rows::read_token(ctx_, s); });
+    static std::string const sql = concat(rows::token_columns, "WHERE token_hash = ?1 AND revoked_at IS NULL");
+    return query_first<token_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)); },
+        [&](statement& s) { return rows::read_token(ctx_, s); });
 }
 
 template <class Backend>
 result<std::optional<token_record>> basic_tokens<Backend>::find(std::string_view id)
 {
-    static std::string const sql = std::string(rows::token_columns) + "WHERE id = ?1";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    return first<token_record>(ctx_, *st, [&](statement& s) { return rows::read_token(ctx_, s); });
+    static std::string const sql = concat(rows::token_columns, "WHERE id = ?1");
+    return query_first<token_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, id); },
+                                     [&](statement& s) { return rows::read_token(ctx_, s); });
 }
 
 template <class Backend>
 result<std::vector<token_record>> basic_tokens<Backend>::list(token_kind kind)
 {
-    static std::string const sql = std::string(rows::token_columns) + "WHERE kind = ?1 ORDER BY created_at, id";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, rows::to_text(kind));
-    return collect<token_record>(ctx_, *st, [&](statement& s) { return rows::read_token(ctx_, s); });
+    static std::string const sql = concat(rows::token_columns, "WHERE kind = ?1 ORDER BY created_at, id");
+    return query_all<token_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, rows::to_text(kind)); },
+                                   [&](statement& s) { return rows::read_token(ctx_, s); });
 }
 
 template <class Backend>
 result<bool> basic_tokens<Backend>::revoke(std::string_view id, time_point now)
 {
-    auto st = ctx_.prepare("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id).bind_time(2, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                           [&](statement& st) { st.bind_text(1, id).bind_time(2, now); });
 }
 
 // ---- basic_link_approvals ----
@@ -404,19 +385,20 @@ result<void> basic_link_approvals<Backend>::request(link_approval const& a)
 {
     if (a.id.empty() || a.subject.empty() || a.status != approval_status::pending)
         return ctx_.fail(errc::invalid_argument, "link approval id or subject is empty, or it is not pending");
-    auto st = ctx_.prepare(
+    auto r = execute(
+        ctx_,
         "INSERT INTO link_approvals (id, connection_id, subject, user_id, email, assertion, requested_at, status) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, a.id)
-        .bind_text(2, a.connection_id)
-        .bind_text(3, a.subject)
-        .bind_text(4, a.user_id)
-        .bind_text(5, a.email)
-        .bind_text(6, a.assertion_json)
-        .bind_time(7, a.requested_at);
-    if (auto r = ctx_.run(*st); !r)
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
+        [&](statement& st) {
+            st.bind_text(1, a.id)
+                .bind_text(2, a.connection_id)
+                .bind_text(3, a.subject)
+                .bind_text(4, a.user_id)
+                .bind_text(5, a.email)
+                .bind_text(6, a.assertion_json)
+                .bind_time(7, a.requested_at);
+        });
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -424,12 +406,9 @@ result<void> basic_link_approvals<Backend>::request(link_approval const& a)
 template <class Backend>
 result<std::optional<link_approval>> basic_link_approvals<Backend>::find(std::string_view id)
 {
-    static std::string const sql = std::string(rows::approval_columns) + "WHERE id = ?1";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    return first<link_approval>(ctx_, *st, [&](statement& s) { return rows::read_approval(ctx_, s); });
+    static std::string const sql = concat(rows::approval_columns, "WHERE id = ?1");
+    return query_first<link_approval>(ctx_, sql, [&](statement& st) { st.bind_text(1, id); },
+                                      [&](statement& s) { return rows::read_approval(ctx_, s); });
 }
 
 template <class Backend>
@@ -437,23 +416,18 @@ result<std::optional<link_approval>> basic_link_approvals<Backend>::find_pending
                                                                                  std::string_view subject)
 {
     static std::string const sql =
-        std::string(rows::approval_columns) + "WHERE connection_id = ?1 AND subject = ?2 AND status = 'pending'";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, subject);
-    return first<link_approval>(ctx_, *st, [&](statement& s) { return rows::read_approval(ctx_, s); });
+        concat(rows::approval_columns, "WHERE connection_id = ?1 AND subject = ?2 AND status = 'pending'");
+    return query_first<link_approval>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, subject); },
+        [&](statement& s) { return rows::read_approval(ctx_, s); });
 }
 
 template <class Backend>
 result<std::vector<link_approval>> basic_link_approvals<Backend>::pending()
 {
-    static std::string const sql =
-        std::string(rows::approval_columns) + "WHERE status = 'pending' ORDER BY requested_at, id";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    return collect<link_approval>(ctx_, *st, [&](statement& s) { return rows::read_approval(ctx_, s); });
+    static std::string const sql = concat(rows::approval_columns, "WHERE status = 'pending' ORDER BY requested_at, id");
+    return query_all<link_approval>(ctx_, sql, no_parameters,
+                                    [&](statement& s) { return rows::read_approval(ctx_, s); });
 }
 
 template <class Backend>
@@ -462,15 +436,12 @@ result<bool> basic_link_approvals<Backend>::decide(std::string_view id, approval
 {
     if (decision == approval_status::pending)
         return ctx_.fail(errc::invalid_argument, "a decision must approve or reject");
-    auto st = ctx_.prepare(
-        "UPDATE link_approvals SET status = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1 AND status = 'pending'");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id).bind_text(2, rows::to_text(decision)).bind_time(3, now).bind_text(4, decided_by);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(
+        ctx_,
+        "UPDATE link_approvals SET status = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1 AND status = 'pending'",
+        [&](statement& st) {
+            st.bind_text(1, id).bind_text(2, rows::to_text(decision)).bind_time(3, now).bind_text(4, decided_by);
+        });
 }
 
 } // namespace ssogate::store::sql

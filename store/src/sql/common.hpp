@@ -7,14 +7,18 @@
 // A Backend names:
 //   using context   = ...;  // the transaction's state: prepare, run, next, fail
 //   using statement = ...;  // bind_text/bind_int/bind_time..., text/integer/time...
+//   using conflict_map = ...;  // how a statement's constraint failures map to errc
 //   the SQL fragments in which the two dialects differ, as static members (greatest, ...).
 #include <ssogate/store/types.hpp>
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,6 +86,65 @@ template <class T, class Context, class Statement, class Read>
             return propagate(value);
         return std::optional<T>(std::move(*value));
     }
+}
+
+/// Binds nothing: the `bind` of a statement without parameters.
+inline constexpr auto no_parameters = [](auto&) noexcept {};
+
+/// Prepares `sql`, binds its parameters with `bind(statement&)` and runs it: the number
+/// of rows it changed. `conflicts` maps its constraint failures (Context::conflict_map).
+template <class Context, class Bind>
+[[nodiscard]] result<std::size_t> execute(Context& ctx, std::string_view sql, Bind bind,
+                                          typename Context::conflict_map const& conflicts = {})
+{
+    auto st = ctx.prepare(sql);
+    if (!st)
+        return propagate(st);
+    bind(*st);
+    return ctx.run(*st, conflicts);
+}
+
+/// execute(), then whether it changed any row (an UPDATE or DELETE found its row).
+template <class Context, class Bind>
+[[nodiscard]] result<bool> execute_changed(Context& ctx, std::string_view sql, Bind bind,
+                                           typename Context::conflict_map const& conflicts = {})
+{
+    auto r = execute(ctx, sql, bind, conflicts);
+    if (!r)
+        return propagate(r);
+    return *r > 0;
+}
+
+/// Prepares `sql`, binds it with `bind(statement&)` and reads its first row, if any, with
+/// `read` (as first()).
+template <class T, class Context, class Bind, class Read>
+[[nodiscard]] result<std::optional<T>> query_first(Context& ctx, std::string_view sql, Bind bind, Read read)
+{
+    auto st = ctx.prepare(sql);
+    if (!st)
+        return propagate(st);
+    bind(*st);
+    return first<T>(ctx, *st, read);
+}
+
+/// Prepares `sql`, binds it with `bind(statement&)` and reads every row with `read` (as
+/// collect()).
+template <class T, class Context, class Bind, class Read>
+[[nodiscard]] result<std::vector<T>> query_all(Context& ctx, std::string_view sql, Bind bind, Read read)
+{
+    auto st = ctx.prepare(sql);
+    if (!st)
+        return propagate(st);
+    bind(*st);
+    return collect<T>(ctx, *st, read);
+}
+
+/// A count or a page size as an SQL integer parameter (larger values are clamped to the
+/// largest one, which no table reaches).
+[[nodiscard]] inline std::int64_t bounded(std::size_t n) noexcept
+{
+    return static_cast<std::int64_t>(
+        std::min<std::size_t>(n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
 }
 
 /// A time as both backends store it: microseconds since the epoch, rounded down.

@@ -10,8 +10,6 @@
 #include <ssogate/store/team.hpp>
 #include <ssogate/store/user.hpp>
 
-#include <algorithm>
-#include <limits>
 #include <string>
 
 namespace ssogate::store::sql {
@@ -72,23 +70,12 @@ struct identity_rows {
         return u;
     }
 
-    static std::string with(std::string_view head, std::string_view tail)
-    {
-        std::string sql(head);
-        sql += tail;
-        return sql;
-    }
-
     /// Moves users.updated_at forward to `now` after a change to something the user holds.
     static result<void> touch_user(context& ctx, std::string_view user_id, time_point now)
     {
         static std::string const sql =
             concat("UPDATE users SET updated_at = ", Backend::greatest, "(updated_at, ?2) WHERE id = ?1");
-        auto st = ctx.prepare(sql);
-        if (!st)
-            return propagate(st);
-        st->bind_text(1, user_id).bind_time(2, now);
-        if (auto r = ctx.run(*st); !r)
+        if (auto r = execute(ctx, sql, [&](statement& st) { st.bind_text(1, user_id).bind_time(2, now); }); !r)
             return propagate(r);
         return {};
     }
@@ -101,23 +88,38 @@ struct identity_rows {
         auto sp = ctx.begin_savepoint();
         if (!sp)
             return propagate(sp);
-        std::size_t changed = 0;
-        {
-            auto st = ctx.prepare(sql);
-            if (!st)
-                return propagate(st);
-            bind(*st);
-            auto r = ctx.run(*st, conflicts);
-            if (!r)
-                return propagate(r);
-            changed = *r;
-        }
-        if (changed > 0 || touch_when_unchanged)
+        auto changed = execute(ctx, sql, bind, conflicts);
+        if (!changed)
+            return propagate(changed);
+        if (*changed > 0 || touch_when_unchanged)
             if (auto t = touch_user(ctx, user_id, now); !t)
                 return propagate(t);
         if (auto r = sp->release(); !r)
             return propagate(r);
-        return changed;
+        return *changed;
+    }
+
+    /// An upsert of something the user holds (an attribute, a role, a membership) and
+    /// touch_user(), as one unit.
+    template <class Bind>
+    static result<void> set_and_touch(context& ctx, std::string_view sql, Bind bind, conflict_map conflicts,
+                                      std::string_view user_id, time_point now)
+    {
+        if (auto r = change_and_touch(ctx, sql, bind, conflicts, user_id, now, true); !r)
+            return propagate(r);
+        return {};
+    }
+
+    /// A removal of something the user holds and, when it removed a row, touch_user(), as
+    /// one unit: whether it removed one.
+    template <class Bind>
+    static result<bool> remove_and_touch(context& ctx, std::string_view sql, Bind bind, std::string_view user_id,
+                                         time_point now)
+    {
+        auto r = change_and_touch(ctx, sql, bind, {}, user_id, now, false);
+        if (!r)
+            return propagate(r);
+        return *r > 0;
     }
 
     static identity_record read_identity(statement& st)
@@ -234,20 +236,21 @@ result<void> basic_connections<Backend>::create(connection_record const& c)
 {
     if (c.id.empty() || c.settings_json.empty() || !detail::compact_json(c.settings_json))
         return ctx_.fail(errc::invalid_argument, "connection id is empty or settings are not JSON");
-    auto st = ctx_.prepare(
+    auto r = execute(
+        ctx_,
         "INSERT INTO connections (id, display_name, owner, source_file, jit_enabled, settings, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, c.id)
-        .bind_text(2, c.display_name)
-        .bind_text(3, rows::to_text(c.owner))
-        .bind_text(4, c.source_file)
-        .bind_bool(5, c.jit_enabled)
-        .bind_text(6, c.settings_json)
-        .bind_time(7, c.created_at)
-        .bind_time(8, c.updated_at);
-    if (auto r = ctx_.run(*st); !r)
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [&](statement& st) {
+            st.bind_text(1, c.id)
+                .bind_text(2, c.display_name)
+                .bind_text(3, rows::to_text(c.owner))
+                .bind_text(4, c.source_file)
+                .bind_bool(5, c.jit_enabled)
+                .bind_text(6, c.settings_json)
+                .bind_time(7, c.created_at)
+                .bind_time(8, c.updated_at);
+        });
+    if (!r)
         return propagate(r);
     ctx_.connections_changed(true);
     return {};
@@ -256,22 +259,18 @@ result<void> basic_connections<Backend>::create(connection_record const& c)
 template <class Backend>
 result<std::optional<connection_record>> basic_connections<Backend>::find(std::string_view id)
 {
-    static std::string const sql = rows::with(rows::connection_columns, "WHERE id = ?1");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    return first<connection_record>(ctx_, *st, [&](statement& s) { return rows::read_connection(ctx_, s); });
+    static std::string const sql = concat(rows::connection_columns, "WHERE id = ?1");
+    return query_first<connection_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, id); },
+        [&](statement& s) { return rows::read_connection(ctx_, s); });
 }
 
 template <class Backend>
 result<std::vector<connection_record>> basic_connections<Backend>::list()
 {
-    static std::string const sql = rows::with(rows::connection_columns, "ORDER BY id");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    return collect<connection_record>(ctx_, *st, [&](statement& s) { return rows::read_connection(ctx_, s); });
+    static std::string const sql = concat(rows::connection_columns, "ORDER BY id");
+    return query_all<connection_record>(ctx_, sql, no_parameters,
+                                        [&](statement& s) { return rows::read_connection(ctx_, s); });
 }
 
 template <class Backend>
@@ -279,47 +278,40 @@ result<bool> basic_connections<Backend>::update(connection_record const& c)
 {
     if (c.settings_json.empty() || !detail::compact_json(c.settings_json))
         return ctx_.fail(errc::invalid_argument, "connection settings are not JSON");
-    auto st = ctx_.prepare(
+    auto changed = execute_changed(
+        ctx_,
         "UPDATE connections SET display_name = ?2, owner = ?3, source_file = ?4, jit_enabled = ?5, settings = ?6, "
-        "updated_at = ?7 WHERE id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, c.id)
-        .bind_text(2, c.display_name)
-        .bind_text(3, rows::to_text(c.owner))
-        .bind_text(4, c.source_file)
-        .bind_bool(5, c.jit_enabled)
-        .bind_text(6, c.settings_json)
-        .bind_time(7, c.updated_at);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    ctx_.connections_changed(*r > 0);
-    return *r > 0;
+        "updated_at = ?7 WHERE id = ?1",
+        [&](statement& st) {
+            st.bind_text(1, c.id)
+                .bind_text(2, c.display_name)
+                .bind_text(3, rows::to_text(c.owner))
+                .bind_text(4, c.source_file)
+                .bind_bool(5, c.jit_enabled)
+                .bind_text(6, c.settings_json)
+                .bind_time(7, c.updated_at);
+        });
+    if (changed)
+        ctx_.connections_changed(*changed);
+    return changed;
 }
 
 template <class Backend>
 result<bool> basic_connections<Backend>::set_jit_enabled(std::string_view id, bool enabled, time_point now)
 {
-    auto st = ctx_.prepare("UPDATE connections SET jit_enabled = ?2, updated_at = ?3 WHERE id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id).bind_bool(2, enabled).bind_time(3, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    ctx_.connections_changed(*r > 0);
-    return *r > 0;
+    auto changed = execute_changed(ctx_, "UPDATE connections SET jit_enabled = ?2, updated_at = ?3 WHERE id = ?1",
+                                   [&](statement& st) { st.bind_text(1, id).bind_bool(2, enabled).bind_time(3, now); });
+    if (changed)
+        ctx_.connections_changed(*changed);
+    return changed;
 }
 
 template <class Backend>
 result<bool> basic_connections<Backend>::remove(std::string_view id)
 {
-    auto st = ctx_.prepare("DELETE FROM connections WHERE id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    auto r = ctx_.run(*st, {.foreign_key = errc::in_use});
+    auto r = execute(
+        ctx_, "DELETE FROM connections WHERE id = ?1", [&](statement& st) { st.bind_text(1, id); },
+        {.foreign_key = errc::in_use});
     // ON DELETE RESTRICT (user_identities) is a foreign key violation: in_use. SQLite
     // reports one found while cascading into other tables at the end of the statement
     // as a plain SQLITE_CONSTRAINT (no extended FOREIGNKEY code, so invalid_argument);
@@ -339,12 +331,12 @@ result<void> basic_users<Backend>::create(new_user const& u)
 {
     if (u.id.empty() || !is_valid_owner(u.created_by))
         return ctx_.fail(errc::invalid_argument, "user id is empty or created_by is not an owner");
-    auto st = ctx_.prepare(
-        "INSERT INTO users (id, active, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, u.id).bind_bool(2, u.active).bind_text(3, u.created_by).bind_time(4, u.created_at);
-    if (auto r = ctx_.run(*st); !r)
+    auto r = execute(ctx_, "INSERT INTO users (id, active, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                     [&](statement& st) {
+                         st.bind_text(1, u.id).bind_bool(2, u.active).bind_text(3, u.created_by).bind_time(
+                             4, u.created_at);
+                     });
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -352,67 +344,46 @@ result<void> basic_users<Backend>::create(new_user const& u)
 template <class Backend>
 result<std::optional<user_record>> basic_users<Backend>::find(std::string_view id)
 {
-    static std::string const sql = rows::with(rows::user_columns, "WHERE u.id = ?1");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    return first<user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql = concat(rows::user_columns, "WHERE u.id = ?1");
+    return query_first<user_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, id); }, rows::read_user);
 }
 
 template <class Backend>
 result<std::optional<user_record>> basic_users<Backend>::find_by_identity(std::string_view connection_id,
                                                                           std::string_view subject)
 {
-    static std::string const sql = rows::with(
+    static std::string const sql = concat(
         rows::user_columns,
         "WHERE u.id = (SELECT user_id FROM user_identities WHERE connection_id = ?1 AND subject = ?2)");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, subject);
-    return first<user_record>(ctx_, *st, rows::read_user);
+    return query_first<user_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, subject); }, rows::read_user);
 }
 
 template <class Backend>
 result<std::optional<user_record>> basic_users<Backend>::find_by_email(std::string_view email)
 {
-    static std::string const sql = rows::with(
-        rows::user_columns,
-        concat("WHERE u.id = (SELECT user_id FROM user_attributes WHERE name = 'email' AND ",
-               Backend::nocase_equals("value", "?1"), ")"));
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, email);
-    return first<user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql =
+        concat(rows::user_columns, "WHERE u.id = (SELECT user_id FROM user_attributes WHERE name = 'email' AND ",
+               Backend::nocase_equals("value", "?1"), ")");
+    return query_first<user_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, email); }, rows::read_user);
 }
 
 template <class Backend>
 result<std::vector<user_record>> basic_users<Backend>::find_by_attribute(std::string_view name, std::string_view value)
 {
-    static std::string const sql = rows::with(
-        rows::user_columns,
-        concat("WHERE u.id IN (SELECT user_id FROM user_attributes WHERE name = ?1 AND ",
-               Backend::nocase_equals("value", "?2"), ") ORDER BY u.id"));
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, name).bind_text(2, value);
-    return collect<user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql =
+        concat(rows::user_columns, "WHERE u.id IN (SELECT user_id FROM user_attributes WHERE name = ?1 AND ",
+               Backend::nocase_equals("value", "?2"), ") ORDER BY u.id");
+    return query_all<user_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, name).bind_text(2, value); }, rows::read_user);
 }
 
 template <class Backend>
 result<std::vector<user_record>> basic_users<Backend>::list(std::string_view after_id, std::size_t limit)
 {
-    static std::string const sql = rows::with(rows::user_columns, "WHERE u.id > ?1 ORDER BY u.id LIMIT ?2");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    auto const bounded = static_cast<std::int64_t>(
-        std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-    st->bind_text(1, after_id).bind_int(2, bounded);
-    return collect<user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql = concat(rows::user_columns, "WHERE u.id > ?1 ORDER BY u.id LIMIT ?2");
+    return query_all<user_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, after_id).bind_int(2, bounded(limit)); }, rows::read_user);
 }
 
 template <class Backend>
@@ -420,27 +391,14 @@ result<bool> basic_users<Backend>::set_active(std::string_view id, bool active, 
 {
     static std::string const sql = concat("UPDATE users SET active = ?2, updated_at = ", Backend::greatest,
                                           "(updated_at, ?3) WHERE id = ?1");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id).bind_bool(2, active).bind_time(3, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, sql,
+                           [&](statement& st) { st.bind_text(1, id).bind_bool(2, active).bind_time(3, now); });
 }
 
 template <class Backend>
 result<bool> basic_users<Backend>::remove(std::string_view id)
 {
-    auto st = ctx_.prepare("DELETE FROM users WHERE id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, "DELETE FROM users WHERE id = ?1", [&](statement& st) { st.bind_text(1, id); });
 }
 
 template <class Backend>
@@ -448,18 +406,20 @@ result<void> basic_users<Backend>::add_identity(identity_record const& i)
 {
     if (i.subject.empty())
         return ctx_.fail(errc::invalid_argument, "identity subject is empty");
-    auto st = ctx_.prepare(
+    auto r = execute(
+        ctx_,
         "INSERT INTO user_identities (connection_id, subject, user_id, created_at, last_login_at, last_assertion) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, i.connection_id)
-        .bind_text(2, i.subject)
-        .bind_text(3, i.user_id)
-        .bind_time(4, i.created_at)
-        .bind_optional_time(5, i.last_login_at)
-        .bind_text(6, i.last_assertion_json);
-    if (auto r = ctx_.run(*st, {.primary_key = errc::identity_taken}); !r)
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        [&](statement& st) {
+            st.bind_text(1, i.connection_id)
+                .bind_text(2, i.subject)
+                .bind_text(3, i.user_id)
+                .bind_time(4, i.created_at)
+                .bind_optional_time(5, i.last_login_at)
+                .bind_text(6, i.last_assertion_json);
+        },
+        {.primary_key = errc::identity_taken});
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -467,41 +427,32 @@ result<void> basic_users<Backend>::add_identity(identity_record const& i)
 template <class Backend>
 result<std::vector<identity_record>> basic_users<Backend>::identities(std::string_view user_id)
 {
-    auto st = ctx_.prepare(
+    return query_all<identity_record>(
+        ctx_,
         "SELECT connection_id, subject, user_id, created_at, last_login_at, last_assertion FROM user_identities "
-        "WHERE user_id = ?1 ORDER BY connection_id, subject");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, user_id);
-    return collect<identity_record>(ctx_, *st, rows::read_identity);
+        "WHERE user_id = ?1 ORDER BY connection_id, subject",
+        [&](statement& st) { st.bind_text(1, user_id); }, rows::read_identity);
 }
 
 template <class Backend>
 result<bool> basic_users<Backend>::record_login(std::string_view connection_id, std::string_view subject,
                                                 std::string_view assertion_json, time_point now)
 {
-    auto st = ctx_.prepare(
-        "UPDATE user_identities SET last_login_at = ?3, last_assertion = ?4 WHERE connection_id = ?1 AND subject = ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, subject).bind_time(3, now).bind_text(4, assertion_json);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(
+        ctx_,
+        "UPDATE user_identities SET last_login_at = ?3, last_assertion = ?4 WHERE connection_id = ?1 AND subject = ?2",
+        [&](statement& st) {
+            st.bind_text(1, connection_id).bind_text(2, subject).bind_time(3, now).bind_text(4, assertion_json);
+        });
 }
 
 template <class Backend>
 result<std::vector<attribute_record>> basic_users<Backend>::attributes(std::string_view user_id)
 {
-    auto st = ctx_.prepare(
-        "SELECT name, value, owner, set_at, event_id FROM user_attributes WHERE user_id = ?1 ORDER BY name");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, user_id);
-    return collect<attribute_record>(ctx_, *st, [](statement& s) {
-        return attribute_record{s.text(0), s.text(1), s.text(2), s.time(3), s.optional_text(4)};
-    });
+    return query_all<attribute_record>(
+        ctx_, "SELECT name, value, owner, set_at, event_id FROM user_attributes WHERE user_id = ?1 ORDER BY name",
+        [&](statement& st) { st.bind_text(1, user_id); },
+        [](statement& s) { return attribute_record{s.text(0), s.text(1), s.text(2), s.time(3), s.optional_text(4)}; });
 }
 
 template <class Backend>
@@ -509,7 +460,7 @@ result<void> basic_users<Backend>::set_attribute(std::string_view user_id, attri
 {
     if (a.name.empty() || !is_valid_owner(a.owner))
         return ctx_.fail(errc::invalid_argument, "attribute name is empty or owner is malformed");
-    auto r = rows::change_and_touch(
+    return rows::set_and_touch(
         ctx_,
         "INSERT INTO user_attributes (user_id, name, value, owner, set_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
         "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, owner = excluded.owner, "
@@ -522,33 +473,24 @@ result<void> basic_users<Backend>::set_attribute(std::string_view user_id, attri
                 .bind_time(5, a.set_at)
                 .bind_optional_text(6, a.event_id);
         },
-        {.unique = errc::email_taken}, user_id, a.set_at, true);
-    if (!r)
-        return propagate(r);
-    return {};
+        {.unique = errc::email_taken}, user_id, a.set_at);
 }
 
 template <class Backend>
 result<bool> basic_users<Backend>::remove_attribute(std::string_view user_id, std::string_view name, time_point now)
 {
-    auto r = rows::change_and_touch(
+    return rows::remove_and_touch(
         ctx_, "DELETE FROM user_attributes WHERE user_id = ?1 AND name = ?2",
-        [&](statement& st) { st.bind_text(1, user_id).bind_text(2, name); }, {}, user_id, now, false);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+        [&](statement& st) { st.bind_text(1, user_id).bind_text(2, name); }, user_id, now);
 }
 
 template <class Backend>
 result<std::vector<role_grant>> basic_users<Backend>::roles(std::string_view user_id)
 {
-    auto st = ctx_.prepare("SELECT role, owner, set_at, event_id FROM role_grants WHERE user_id = ?1 ORDER BY role");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, user_id);
-    return collect<role_grant>(ctx_, *st, [](statement& s) {
-        return role_grant{s.text(0), s.text(1), s.time(2), s.optional_text(3)};
-    });
+    return query_all<role_grant>(
+        ctx_, "SELECT role, owner, set_at, event_id FROM role_grants WHERE user_id = ?1 ORDER BY role",
+        [&](statement& st) { st.bind_text(1, user_id); },
+        [](statement& s) { return role_grant{s.text(0), s.text(1), s.time(2), s.optional_text(3)}; });
 }
 
 template <class Backend>
@@ -556,7 +498,7 @@ result<void> basic_users<Backend>::grant_role(std::string_view user_id, role_gra
 {
     if (g.role.empty() || !is_valid_owner(g.owner))
         return ctx_.fail(errc::invalid_argument, "role is empty or owner is malformed");
-    auto r = rows::change_and_touch(
+    return rows::set_and_touch(
         ctx_,
         "INSERT INTO role_grants (user_id, role, owner, set_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT (user_id, role) DO UPDATE SET owner = excluded.owner, set_at = excluded.set_at, "
@@ -568,21 +510,15 @@ result<void> basic_users<Backend>::grant_role(std::string_view user_id, role_gra
                 .bind_time(4, g.set_at)
                 .bind_optional_text(5, g.event_id);
         },
-        {}, user_id, g.set_at, true);
-    if (!r)
-        return propagate(r);
-    return {};
+        {}, user_id, g.set_at);
 }
 
 template <class Backend>
 result<bool> basic_users<Backend>::revoke_role(std::string_view user_id, std::string_view role, time_point now)
 {
-    auto r = rows::change_and_touch(
+    return rows::remove_and_touch(
         ctx_, "DELETE FROM role_grants WHERE user_id = ?1 AND role = ?2",
-        [&](statement& st) { st.bind_text(1, user_id).bind_text(2, role); }, {}, user_id, now, false);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+        [&](statement& st) { st.bind_text(1, user_id).bind_text(2, role); }, user_id, now);
 }
 
 // ---- basic_teams ----
@@ -592,13 +528,14 @@ result<void> basic_teams<Backend>::create(team_record const& t)
 {
     if (t.id.empty() || t.name.empty() || !is_valid_owner(t.owner))
         return ctx_.fail(errc::invalid_argument, "team id or name is empty or owner is malformed");
-    auto st = ctx_.prepare(
-        "INSERT INTO teams (id, name, owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, t.id).bind_text(2, t.name).bind_text(3, t.owner).bind_time(4, t.created_at).bind_time(
-        5, t.updated_at);
-    if (auto r = ctx_.run(*st, {.unique = errc::team_name_taken}); !r)
+    auto r = execute(
+        ctx_, "INSERT INTO teams (id, name, owner, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        [&](statement& st) {
+            st.bind_text(1, t.id).bind_text(2, t.name).bind_text(3, t.owner).bind_time(4, t.created_at).bind_time(
+                5, t.updated_at);
+        },
+        {.unique = errc::team_name_taken});
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -606,35 +543,22 @@ result<void> basic_teams<Backend>::create(team_record const& t)
 template <class Backend>
 result<std::optional<team_record>> basic_teams<Backend>::find(std::string_view id)
 {
-    static std::string const sql = rows::with(rows::team_columns, "WHERE id = ?1");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    return first<team_record>(ctx_, *st, rows::read_team);
+    static std::string const sql = concat(rows::team_columns, "WHERE id = ?1");
+    return query_first<team_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, id); }, rows::read_team);
 }
 
 template <class Backend>
 result<std::optional<team_record>> basic_teams<Backend>::find_by_name(std::string_view name)
 {
-    static std::string const sql =
-        rows::with(rows::team_columns, concat("WHERE ", Backend::nocase_equals("name", "?1")));
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, name);
-    return first<team_record>(ctx_, *st, rows::read_team);
+    static std::string const sql = concat(rows::team_columns, "WHERE ", Backend::nocase_equals("name", "?1"));
+    return query_first<team_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, name); }, rows::read_team);
 }
 
 template <class Backend>
 result<std::vector<team_record>> basic_teams<Backend>::list()
 {
-    static std::string const sql =
-        rows::with(rows::team_columns, concat("ORDER BY ", Backend::nocase_order("name"), ", id"));
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    return collect<team_record>(ctx_, *st, rows::read_team);
+    static std::string const sql = concat(rows::team_columns, "ORDER BY ", Backend::nocase_order("name"), ", id");
+    return query_all<team_record>(ctx_, sql, no_parameters, rows::read_team);
 }
 
 template <class Backend>
@@ -642,27 +566,16 @@ result<bool> basic_teams<Backend>::rename(std::string_view id, std::string_view 
 {
     if (name.empty())
         return ctx_.fail(errc::invalid_argument, "team name is empty");
-    auto st = ctx_.prepare("UPDATE teams SET name = ?2, updated_at = ?3 WHERE id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id).bind_text(2, name).bind_time(3, now);
-    auto r = ctx_.run(*st, {.unique = errc::team_name_taken});
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(
+        ctx_, "UPDATE teams SET name = ?2, updated_at = ?3 WHERE id = ?1",
+        [&](statement& st) { st.bind_text(1, id).bind_text(2, name).bind_time(3, now); },
+        {.unique = errc::team_name_taken});
 }
 
 template <class Backend>
 result<bool> basic_teams<Backend>::remove(std::string_view id)
 {
-    auto st = ctx_.prepare("DELETE FROM teams WHERE id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, id);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, "DELETE FROM teams WHERE id = ?1", [&](statement& st) { st.bind_text(1, id); });
 }
 
 template <class Backend>
@@ -670,7 +583,7 @@ result<void> basic_teams<Backend>::add_member(membership_record const& m)
 {
     if (!is_valid_owner(m.owner))
         return ctx_.fail(errc::invalid_argument, "membership owner is malformed");
-    auto r = rows::change_and_touch(
+    return rows::set_and_touch(
         ctx_,
         "INSERT INTO team_memberships (user_id, team_id, owner, set_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5) "
         "ON CONFLICT (user_id, team_id) DO UPDATE SET owner = excluded.owner, set_at = excluded.set_at, "
@@ -682,43 +595,31 @@ result<void> basic_teams<Backend>::add_member(membership_record const& m)
                 .bind_time(4, m.set_at)
                 .bind_optional_text(5, m.event_id);
         },
-        {}, m.user_id, m.set_at, true);
-    if (!r)
-        return propagate(r);
-    return {};
+        {}, m.user_id, m.set_at);
 }
 
 template <class Backend>
 result<bool> basic_teams<Backend>::remove_member(std::string_view user_id, std::string_view team_id, time_point now)
 {
-    auto r = rows::change_and_touch(
+    return rows::remove_and_touch(
         ctx_, "DELETE FROM team_memberships WHERE user_id = ?1 AND team_id = ?2",
-        [&](statement& st) { st.bind_text(1, user_id).bind_text(2, team_id); }, {}, user_id, now, false);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+        [&](statement& st) { st.bind_text(1, user_id).bind_text(2, team_id); }, user_id, now);
 }
 
 template <class Backend>
 result<std::vector<membership_record>> basic_teams<Backend>::members(std::string_view team_id)
 {
-    static std::string const sql = rows::with(rows::membership_columns, "WHERE team_id = ?1 ORDER BY user_id");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, team_id);
-    return collect<membership_record>(ctx_, *st, rows::read_membership);
+    static std::string const sql = concat(rows::membership_columns, "WHERE team_id = ?1 ORDER BY user_id");
+    return query_all<membership_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, team_id); },
+                                        rows::read_membership);
 }
 
 template <class Backend>
 result<std::vector<membership_record>> basic_teams<Backend>::memberships_of(std::string_view user_id)
 {
-    static std::string const sql = rows::with(rows::membership_columns, "WHERE user_id = ?1 ORDER BY team_id");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, user_id);
-    return collect<membership_record>(ctx_, *st, rows::read_membership);
+    static std::string const sql = concat(rows::membership_columns, "WHERE user_id = ?1 ORDER BY team_id");
+    return query_all<membership_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, user_id); },
+                                        rows::read_membership);
 }
 
 } // namespace ssogate::store::sql

@@ -8,8 +8,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include <algorithm>
-#include <limits>
 #include <string>
 
 namespace ssogate::store::sql {
@@ -53,19 +51,6 @@ struct scim_rows {
         return g;
     }
 
-    static std::string with(std::string_view head, std::string_view tail)
-    {
-        std::string sql(head);
-        sql += tail;
-        return sql;
-    }
-
-    static std::int64_t bounded(std::size_t n) noexcept
-    {
-        return static_cast<std::int64_t>(
-            std::min<std::size_t>(n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-    }
-
     static bool looks_like_object(std::string_view json) noexcept
     {
         boost::system::error_code ec;
@@ -75,16 +60,12 @@ struct scim_rows {
 
     static result<std::size_t> count_where(context& ctx, std::string_view sql, std::string_view connection_id)
     {
-        auto st = ctx.prepare(sql);
-        if (!st)
-            return propagate(st);
-        st->bind_text(1, connection_id);
-        auto row = ctx.next(*st);
-        if (!row)
-            return propagate(row);
-        if (!*row)
-            return std::size_t{0};
-        return static_cast<std::size_t>(st->integer(0));
+        auto count = query_first<std::size_t>(
+            ctx, sql, [&](statement& st) { st.bind_text(1, connection_id); },
+            [](statement& st) { return static_cast<std::size_t>(st.integer(0)); });
+        if (!count)
+            return propagate(count);
+        return count->value_or(0);
     }
 };
 
@@ -133,19 +114,21 @@ result<void> basic_scim<Backend>::create_user(scim_user_record const& u)
 {
     if (u.user_name.empty() || !rows::looks_like_object(u.resource_json))
         return ctx_.fail(errc::invalid_argument, "scim user has an empty userName or a resource that is not an object");
-    auto st = ctx_.prepare(
+    auto r = execute(
+        ctx_,
         "INSERT INTO scim_users (connection_id, user_id, user_name, external_id, resource, version, created_at, "
-        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, u.connection_id)
-        .bind_text(2, u.user_id)
-        .bind_text(3, u.user_name)
-        .bind_optional_text(4, u.external_id)
-        .bind_text(5, u.resource_json)
-        .bind_time(6, u.created_at)
-        .bind_time(7, u.updated_at);
-    if (auto r = ctx_.run(*st, {.primary_key = errc::already_exists, .unique = errc::user_name_taken}); !r)
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
+        [&](statement& st) {
+            st.bind_text(1, u.connection_id)
+                .bind_text(2, u.user_id)
+                .bind_text(3, u.user_name)
+                .bind_optional_text(4, u.external_id)
+                .bind_text(5, u.resource_json)
+                .bind_time(6, u.created_at)
+                .bind_time(7, u.updated_at);
+        },
+        {.primary_key = errc::already_exists, .unique = errc::user_name_taken});
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -154,12 +137,9 @@ template <class Backend>
 result<std::optional<scim_user_record>> basic_scim<Backend>::find_user(std::string_view connection_id,
                                                                        std::string_view user_id)
 {
-    static std::string const sql = rows::with(rows::user_columns, "WHERE connection_id = ?1 AND user_id = ?2");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, user_id);
-    return first<scim_user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql = concat(rows::user_columns, "WHERE connection_id = ?1 AND user_id = ?2");
+    return query_first<scim_user_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, user_id); }, rows::read_user);
 }
 
 template <class Backend>
@@ -167,26 +147,19 @@ result<std::optional<scim_user_record>> basic_scim<Backend>::find_user_by_user_n
                                                                                     std::string_view user_name)
 {
     static std::string const sql =
-        rows::with(rows::user_columns,
-                   concat("WHERE connection_id = ?1 AND ", Backend::nocase_equals("user_name", "?2")));
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, user_name);
-    return first<scim_user_record>(ctx_, *st, rows::read_user);
+        concat(rows::user_columns, "WHERE connection_id = ?1 AND ", Backend::nocase_equals("user_name", "?2"));
+    return query_first<scim_user_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, user_name); }, rows::read_user);
 }
 
 template <class Backend>
 result<std::vector<scim_user_record>> basic_scim<Backend>::find_users_by_external_id(std::string_view connection_id,
                                                                                      std::string_view external_id)
 {
-    static std::string const sql = rows::with(
-        rows::user_columns, "WHERE connection_id = ?1 AND external_id = ?2 ORDER BY created_at, user_id");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, external_id);
-    return collect<scim_user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql =
+        concat(rows::user_columns, "WHERE connection_id = ?1 AND external_id = ?2 ORDER BY created_at, user_id");
+    return query_all<scim_user_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, external_id); }, rows::read_user);
 }
 
 template <class Backend>
@@ -194,12 +167,11 @@ result<std::vector<scim_user_record>> basic_scim<Backend>::list_users(std::strin
                                                                       std::size_t offset, std::size_t limit)
 {
     static std::string const sql =
-        rows::with(rows::user_columns, "WHERE connection_id = ?1 ORDER BY created_at, user_id LIMIT ?2 OFFSET ?3");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_int(2, rows::bounded(limit)).bind_int(3, rows::bounded(offset));
-    return collect<scim_user_record>(ctx_, *st, rows::read_user);
+        concat(rows::user_columns, "WHERE connection_id = ?1 ORDER BY created_at, user_id LIMIT ?2 OFFSET ?3");
+    return query_all<scim_user_record>(
+        ctx_, sql,
+        [&](statement& st) { st.bind_text(1, connection_id).bind_int(2, bounded(limit)).bind_int(3, bounded(offset)); },
+        rows::read_user);
 }
 
 template <class Backend>
@@ -211,12 +183,9 @@ result<std::size_t> basic_scim<Backend>::count_users(std::string_view connection
 template <class Backend>
 result<std::vector<scim_user_record>> basic_scim<Backend>::user_connections(std::string_view user_id)
 {
-    static std::string const sql = rows::with(rows::user_columns, "WHERE user_id = ?1 ORDER BY connection_id");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, user_id);
-    return collect<scim_user_record>(ctx_, *st, rows::read_user);
+    static std::string const sql = concat(rows::user_columns, "WHERE user_id = ?1 ORDER BY connection_id");
+    return query_all<scim_user_record>(ctx_, sql, [&](statement& st) { st.bind_text(1, user_id); },
+                                       rows::read_user);
 }
 
 template <class Backend>
@@ -224,48 +193,34 @@ result<bool> basic_scim<Backend>::update_user(scim_user_record const& u)
 {
     if (u.user_name.empty() || !rows::looks_like_object(u.resource_json))
         return ctx_.fail(errc::invalid_argument, "scim user has an empty userName or a resource that is not an object");
-    auto st = ctx_.prepare(
+    return execute_changed(
+        ctx_,
         "UPDATE scim_users SET user_name = ?3, external_id = ?4, resource = ?5, version = version + 1, "
-        "updated_at = ?6 WHERE connection_id = ?1 AND user_id = ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, u.connection_id)
-        .bind_text(2, u.user_id)
-        .bind_text(3, u.user_name)
-        .bind_optional_text(4, u.external_id)
-        .bind_text(5, u.resource_json)
-        .bind_time(6, u.updated_at);
-    auto r = ctx_.run(*st, {.unique = errc::user_name_taken});
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+        "updated_at = ?6 WHERE connection_id = ?1 AND user_id = ?2",
+        [&](statement& st) {
+            st.bind_text(1, u.connection_id)
+                .bind_text(2, u.user_id)
+                .bind_text(3, u.user_name)
+                .bind_optional_text(4, u.external_id)
+                .bind_text(5, u.resource_json)
+                .bind_time(6, u.updated_at);
+        },
+        {.unique = errc::user_name_taken});
 }
 
 template <class Backend>
 result<bool> basic_scim<Backend>::touch_user(std::string_view connection_id, std::string_view user_id, time_point now)
 {
-    auto st = ctx_.prepare(
-        "UPDATE scim_users SET version = version + 1, updated_at = ?3 WHERE connection_id = ?1 AND user_id = ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, user_id).bind_time(3, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(
+        ctx_, "UPDATE scim_users SET version = version + 1, updated_at = ?3 WHERE connection_id = ?1 AND user_id = ?2",
+        [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, user_id).bind_time(3, now); });
 }
 
 template <class Backend>
 result<bool> basic_scim<Backend>::remove_user(std::string_view connection_id, std::string_view user_id)
 {
-    auto st = ctx_.prepare("DELETE FROM scim_users WHERE connection_id = ?1 AND user_id = ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, user_id);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, "DELETE FROM scim_users WHERE connection_id = ?1 AND user_id = ?2",
+                           [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, user_id); });
 }
 
 // ---- groups ----
@@ -273,17 +228,17 @@ result<bool> basic_scim<Backend>::remove_user(std::string_view connection_id, st
 template <class Backend>
 result<void> basic_scim<Backend>::create_group(scim_group_record const& g)
 {
-    auto st = ctx_.prepare(
-        "INSERT INTO scim_groups (connection_id, team_id, external_id, version, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, 1, ?4, ?5)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, g.connection_id)
-        .bind_text(2, g.team_id)
-        .bind_optional_text(3, g.external_id)
-        .bind_time(4, g.created_at)
-        .bind_time(5, g.updated_at);
-    if (auto r = ctx_.run(*st); !r)
+    auto r = execute(ctx_,
+                     "INSERT INTO scim_groups (connection_id, team_id, external_id, version, created_at, updated_at) "
+                     "VALUES (?1, ?2, ?3, 1, ?4, ?5)",
+                     [&](statement& st) {
+                         st.bind_text(1, g.connection_id)
+                             .bind_text(2, g.team_id)
+                             .bind_optional_text(3, g.external_id)
+                             .bind_time(4, g.created_at)
+                             .bind_time(5, g.updated_at);
+                     });
+    if (!r)
         return propagate(r);
     return {};
 }
@@ -292,25 +247,19 @@ template <class Backend>
 result<std::optional<scim_group_record>> basic_scim<Backend>::find_group(std::string_view connection_id,
                                                                          std::string_view team_id)
 {
-    static std::string const sql = rows::with(rows::group_columns, "WHERE connection_id = ?1 AND team_id = ?2");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, team_id);
-    return first<scim_group_record>(ctx_, *st, rows::read_group);
+    static std::string const sql = concat(rows::group_columns, "WHERE connection_id = ?1 AND team_id = ?2");
+    return query_first<scim_group_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, team_id); }, rows::read_group);
 }
 
 template <class Backend>
 result<std::vector<scim_group_record>> basic_scim<Backend>::find_groups_by_external_id(std::string_view connection_id,
                                                                                        std::string_view external_id)
 {
-    static std::string const sql = rows::with(
-        rows::group_columns, "WHERE connection_id = ?1 AND external_id = ?2 ORDER BY created_at, team_id");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, external_id);
-    return collect<scim_group_record>(ctx_, *st, rows::read_group);
+    static std::string const sql =
+        concat(rows::group_columns, "WHERE connection_id = ?1 AND external_id = ?2 ORDER BY created_at, team_id");
+    return query_all<scim_group_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, external_id); }, rows::read_group);
 }
 
 template <class Backend>
@@ -318,12 +267,11 @@ result<std::vector<scim_group_record>> basic_scim<Backend>::list_groups(std::str
                                                                         std::size_t offset, std::size_t limit)
 {
     static std::string const sql =
-        rows::with(rows::group_columns, "WHERE connection_id = ?1 ORDER BY created_at, team_id LIMIT ?2 OFFSET ?3");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_int(2, rows::bounded(limit)).bind_int(3, rows::bounded(offset));
-    return collect<scim_group_record>(ctx_, *st, rows::read_group);
+        concat(rows::group_columns, "WHERE connection_id = ?1 ORDER BY created_at, team_id LIMIT ?2 OFFSET ?3");
+    return query_all<scim_group_record>(
+        ctx_, sql,
+        [&](statement& st) { st.bind_text(1, connection_id).bind_int(2, bounded(limit)).bind_int(3, bounded(offset)); },
+        rows::read_group);
 }
 
 template <class Backend>
@@ -335,31 +283,22 @@ result<std::size_t> basic_scim<Backend>::count_groups(std::string_view connectio
 template <class Backend>
 result<bool> basic_scim<Backend>::update_group(scim_group_record const& g)
 {
-    auto st = ctx_.prepare(
+    return execute_changed(
+        ctx_,
         "UPDATE scim_groups SET external_id = ?3, version = version + 1, updated_at = ?4 "
-        "WHERE connection_id = ?1 AND team_id = ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, g.connection_id).bind_text(2, g.team_id).bind_optional_text(3, g.external_id).bind_time(
-        4, g.updated_at);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+        "WHERE connection_id = ?1 AND team_id = ?2",
+        [&](statement& st) {
+            st.bind_text(1, g.connection_id).bind_text(2, g.team_id).bind_optional_text(3, g.external_id).bind_time(
+                4, g.updated_at);
+        });
 }
 
 template <class Backend>
 result<bool> basic_scim<Backend>::touch_group(std::string_view connection_id, std::string_view team_id, time_point now)
 {
-    auto st = ctx_.prepare(
-        "UPDATE scim_groups SET version = version + 1, updated_at = ?3 WHERE connection_id = ?1 AND team_id = ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, team_id).bind_time(3, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(
+        ctx_, "UPDATE scim_groups SET version = version + 1, updated_at = ?3 WHERE connection_id = ?1 AND team_id = ?2",
+        [&](statement& st) { st.bind_text(1, connection_id).bind_text(2, team_id).bind_time(3, now); });
 }
 
 } // namespace ssogate::store::sql

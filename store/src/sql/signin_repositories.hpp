@@ -60,6 +60,7 @@ template <class Backend>
 class basic_replay final : public replay_cache {
 public:
     using context = typename Backend::context;
+    using statement = typename Backend::statement;
 
     explicit basic_replay(context& ctx) noexcept : ctx_(ctx) {}
     result<void> consume(std::string_view connection_id, std::string_view assertion_id,
@@ -79,18 +80,18 @@ result<session_record> basic_sessions<Backend>::create(std::string_view secret, 
         return ctx_.fail(errc::invalid_argument, "session secret is empty");
     session_record record{detail::sha256_hex(secret), s.user_id,    s.connection_id,     s.created_at,
                           s.expires_at,                s.created_at, s.idp_session_index};
-    auto st = ctx_.prepare(
-        "INSERT INTO sessions (id_hash, user_id, connection_id, created_at, expires_at, last_seen_at, "
-        "idp_session_index) VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, record.id_hash)
-        .bind_text(2, record.user_id)
-        .bind_text(3, record.connection_id)
-        .bind_time(4, record.created_at)
-        .bind_time(5, record.expires_at)
-        .bind_text(6, record.idp_session_index);
-    if (auto r = ctx_.run(*st); !r)
+    auto r = execute(ctx_,
+                     "INSERT INTO sessions (id_hash, user_id, connection_id, created_at, expires_at, last_seen_at, "
+                     "idp_session_index) VALUES (?1, ?2, ?3, ?4, ?5, ?4, ?6)",
+                     [&](statement& st) {
+                         st.bind_text(1, record.id_hash)
+                             .bind_text(2, record.user_id)
+                             .bind_text(3, record.connection_id)
+                             .bind_time(4, record.created_at)
+                             .bind_time(5, record.expires_at)
+                             .bind_text(6, record.idp_session_index);
+                     });
+    if (!r)
         return propagate(r);
     // Report the times as stored (microsecond precision).
     record.created_at = record.last_seen_at = as_stored(record.created_at);
@@ -101,12 +102,9 @@ result<session_record> basic_sessions<Backend>::create(std::string_view secret, 
 template <class Backend>
 result<std::optional<session_record>> basic_sessions<Backend>::find(std::string_view secret)
 {
-    static std::string const sql = std::string(columns) + "WHERE id_hash = ?1";
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret));
-    return first<session_record>(ctx_, *st, read);
+    static std::string const sql = concat(columns, "WHERE id_hash = ?1");
+    return query_first<session_record>(
+        ctx_, sql, [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)); }, read);
 }
 
 template <class Backend>
@@ -114,48 +112,29 @@ result<bool> basic_sessions<Backend>::touch(std::string_view secret, time_point 
 {
     static std::string const sql =
         concat("UPDATE sessions SET last_seen_at = ", Backend::greatest, "(last_seen_at, ?2) WHERE id_hash = ?1");
-    auto st = ctx_.prepare(sql);
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret)).bind_time(2, now);
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, sql,
+                           [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)).bind_time(2, now); });
 }
 
 template <class Backend>
 result<bool> basic_sessions<Backend>::end(std::string_view secret)
 {
-    auto st = ctx_.prepare("DELETE FROM sessions WHERE id_hash = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, detail::sha256_hex(secret));
-    auto r = ctx_.run(*st);
-    if (!r)
-        return propagate(r);
-    return *r > 0;
+    return execute_changed(ctx_, "DELETE FROM sessions WHERE id_hash = ?1",
+                           [&](statement& st) { st.bind_text(1, detail::sha256_hex(secret)); });
 }
 
 template <class Backend>
 result<std::size_t> basic_sessions<Backend>::end_all_for_user(std::string_view user_id)
 {
-    auto st = ctx_.prepare("DELETE FROM sessions WHERE user_id = ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, user_id);
-    return ctx_.run(*st);
+    return execute(ctx_, "DELETE FROM sessions WHERE user_id = ?1", [&](statement& st) { st.bind_text(1, user_id); });
 }
 
 template <class Backend>
 result<std::size_t> basic_sessions<Backend>::sweep(time_point now, std::chrono::seconds idle_timeout)
 {
     // The complement of is_live(): expires_at <= now or last_seen_at + idle <= now.
-    auto st = ctx_.prepare("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2");
-    if (!st)
-        return propagate(st);
-    st->bind_time(1, now).bind_int(2, micros(idle_timeout));
-    return ctx_.run(*st);
+    return execute(ctx_, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?1 - ?2",
+                   [&](statement& st) { st.bind_time(1, now).bind_int(2, micros(idle_timeout)); });
 }
 
 template <class Backend>
@@ -178,18 +157,18 @@ result<void> basic_requests<Backend>::create(pending_request const& r, std::stri
 {
     if (r.request_id.empty() || browser_binding.empty())
         return ctx_.fail(errc::invalid_argument, "request id or browser binding is empty");
-    auto st = ctx_.prepare(
-        "INSERT INTO authn_requests (request_id, connection_id, binding_hash, return_to, created_at, expires_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, r.request_id)
-        .bind_text(2, r.connection_id)
-        .bind_text(3, detail::sha256_hex(browser_binding))
-        .bind_text(4, r.return_to)
-        .bind_time(5, r.created_at)
-        .bind_time(6, r.expires_at);
-    if (auto run = ctx_.run(*st); !run)
+    auto run = execute(ctx_,
+                       "INSERT INTO authn_requests (request_id, connection_id, binding_hash, return_to, created_at, "
+                       "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       [&](statement& st) {
+                           st.bind_text(1, r.request_id)
+                               .bind_text(2, r.connection_id)
+                               .bind_text(3, detail::sha256_hex(browser_binding))
+                               .bind_text(4, r.return_to)
+                               .bind_time(5, r.created_at)
+                               .bind_time(6, r.expires_at);
+                       });
+    if (!run)
         return propagate(run);
     return {};
 }
@@ -236,11 +215,9 @@ result<consume_outcome> basic_requests<Backend>::consume(std::string_view reques
         return consume_outcome{consume_status::other_browser, std::nullopt};
 
     // Expired: it can never be used, remove it now.
-    auto del = ctx_.prepare("DELETE FROM authn_requests WHERE request_id = ?1");
-    if (!del)
-        return propagate(del);
-    del->bind_text(1, request_id);
-    if (auto r = ctx_.run(*del); !r)
+    if (auto r = execute(ctx_, "DELETE FROM authn_requests WHERE request_id = ?1",
+                         [&](statement& del) { del.bind_text(1, request_id); });
+        !r)
         return propagate(r);
     return consume_outcome{consume_status::expired, std::nullopt};
 }
@@ -248,11 +225,8 @@ result<consume_outcome> basic_requests<Backend>::consume(std::string_view reques
 template <class Backend>
 result<std::size_t> basic_requests<Backend>::sweep(time_point now)
 {
-    auto st = ctx_.prepare("DELETE FROM authn_requests WHERE expires_at <= ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_time(1, now);
-    return ctx_.run(*st);
+    return execute(ctx_, "DELETE FROM authn_requests WHERE expires_at <= ?1",
+                   [&](statement& st) { st.bind_time(1, now); });
 }
 
 // ---- basic_replay ----
@@ -264,13 +238,12 @@ result<void> basic_replay<Backend>::consume(std::string_view connection_id, std:
     if (assertion_id.empty())
         return ctx_.fail(errc::invalid_argument, "assertion id is empty");
     // One atomic insert-or-nothing: zero rows inserted means the ID was there already.
-    auto st = ctx_.prepare(
-        "INSERT INTO replay_cache (connection_id, assertion_id, expires_at) VALUES (?1, ?2, ?3) "
-        "ON CONFLICT (connection_id, assertion_id) DO NOTHING");
-    if (!st)
-        return propagate(st);
-    st->bind_text(1, connection_id).bind_text(2, assertion_id).bind_time(3, expires_at);
-    auto r = ctx_.run(*st);
+    auto r = execute(ctx_,
+                     "INSERT INTO replay_cache (connection_id, assertion_id, expires_at) VALUES (?1, ?2, ?3) "
+                     "ON CONFLICT (connection_id, assertion_id) DO NOTHING",
+                     [&](statement& st) {
+                         st.bind_text(1, connection_id).bind_text(2, assertion_id).bind_time(3, expires_at);
+                     });
     if (!r)
         return propagate(r);
     if (*r == 0)
@@ -281,11 +254,8 @@ result<void> basic_replay<Backend>::consume(std::string_view connection_id, std:
 template <class Backend>
 result<std::size_t> basic_replay<Backend>::sweep(time_point now)
 {
-    auto st = ctx_.prepare("DELETE FROM replay_cache WHERE expires_at <= ?1");
-    if (!st)
-        return propagate(st);
-    st->bind_time(1, now);
-    return ctx_.run(*st);
+    return execute(ctx_, "DELETE FROM replay_cache WHERE expires_at <= ?1",
+                   [&](statement& st) { st.bind_time(1, now); });
 }
 
 } // namespace ssogate::store::sql
