@@ -96,6 +96,67 @@ struct group_kind {
             return store_failure(call, r.error(), "delete team", &tx);
         return std::nullopt;
     }
+
+    // The list (list_resources): team ids, indexed by displayName (the team name, across
+    // the store) and externalId.
+    using listed = std::string;
+    static constexpr std::string_view plural = "groups";
+    static constexpr std::string_view indexed_attributes = "displayName or externalId";
+    static store::result<std::size_t> count(store::transaction& tx, std::string const& connection_id)
+    {
+        return tx.scim().count_groups(connection_id);
+    }
+    static store::result<std::vector<std::string>> list(store::transaction& tx, std::string const& connection_id,
+                                                        std::size_t offset, std::size_t limit)
+    {
+        auto rows = tx.scim().list_groups(connection_id, offset, limit);
+        if (!rows)
+            return rows.error();
+        return team_ids(*rows);
+    }
+    static bool indexes(scim::indexed_attribute a)
+    {
+        return a == scim::indexed_attribute::display_name || a == scim::indexed_attribute::external_id;
+    }
+    static std::variant<std::vector<std::string>, http_response> find_indexed(scim_call const& call,
+                                                                              store::transaction& tx,
+                                                                              scim::indexed_lookup const& lookup)
+    {
+        if (lookup.attribute == scim::indexed_attribute::display_name) {
+            std::vector<std::string> ids;
+            auto team = tx.teams().find_by_name(lookup.value);
+            if (!team)
+                return store_failure(call, team.error(), "find team", &tx);
+            if (*team)
+                ids.push_back((*team)->id);
+            return ids;
+        }
+        auto found = tx.scim().find_groups_by_external_id(call.connection.id, lookup.value);
+        if (!found)
+            return store_failure(call, found.error(), "find by externalId", &tx);
+        return team_ids(*found);
+    }
+    static std::variant<std::optional<json::object>, http_response> render_listed(scim_call const& call,
+                                                                                  store::transaction& tx,
+                                                                                  std::string const& id)
+    {
+        auto row = tx.scim().find_group(call.connection.id, id);
+        if (!row)
+            return store_failure(call, row.error(), "find scim group", &tx);
+        if (!*row)
+            return std::nullopt; // a team outside this connection's SCIM view
+        auto loaded = load(call, tx, id);
+        if (auto* res = std::get_if<http_response>(&loaded))
+            return std::move(*res);
+        return render(call, std::get<loaded_group>(loaded));
+    }
+    static std::vector<std::string> team_ids(std::vector<store::scim_group_record> const& rows)
+    {
+        std::vector<std::string> ids;
+        for (auto const& g : rows)
+            ids.push_back(g.team_id);
+        return ids;
+    }
 };
 
 /// Checks that every member is a user of the connection's SCIM view.
@@ -239,77 +300,7 @@ http_response handle_group_get(app_context const& ctx, http_request const& req, 
 
 http_response handle_groups_list(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto const& type = scim::group_resource_type();
-    auto parsed = parse_list_query(call, type);
-    if (auto* res = std::get_if<http_response>(&parsed))
-        return std::move(*res);
-    auto const& q = std::get<list_query>(parsed);
-    auto began = ctx.store.begin(store::access::read);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto& tx = **began;
-    auto const& conn = call.connection.id;
-
-    std::vector<std::string> ids;
-    std::optional<std::size_t> store_total;
-    std::optional<scim::indexed_lookup> lookup;
-    if (q.filter)
-        lookup = scim::as_indexed_lookup(*q.filter);
-    if (!q.filter) {
-        auto count = tx.scim().count_groups(conn);
-        if (!count)
-            return store_failure(call, count.error(), "count groups", &tx);
-        store_total = *count;
-        auto listed = tx.scim().list_groups(conn, q.page.start_index - 1, q.page.count);
-        if (!listed)
-            return store_failure(call, listed.error(), "list groups", &tx);
-        for (auto const& g : *listed)
-            ids.push_back(g.team_id);
-    } else if (lookup && lookup->attribute == scim::indexed_attribute::display_name) {
-        auto team = tx.teams().find_by_name(lookup->value);
-        if (!team)
-            return store_failure(call, team.error(), "find team", &tx);
-        if (*team)
-            ids.push_back((*team)->id);
-    } else if (lookup && lookup->attribute == scim::indexed_attribute::external_id) {
-        auto found = tx.scim().find_groups_by_external_id(conn, lookup->value);
-        if (!found)
-            return store_failure(call, found.error(), "find by externalId", &tx);
-        for (auto const& g : *found)
-            ids.push_back(g.team_id);
-    } else {
-        auto count = tx.scim().count_groups(conn);
-        if (!count)
-            return store_failure(call, count.error(), "count groups", &tx);
-        if (*count > scim_max_filter_scan)
-            return scim_error_response(scim::errc::too_many,
-                                       "this filter needs a scan of more than " +
-                                           std::to_string(scim_max_filter_scan) +
-                                           " groups; filter on displayName or externalId with eq");
-        auto listed = tx.scim().list_groups(conn, 0, scim_max_filter_scan);
-        if (!listed)
-            return store_failure(call, listed.error(), "list groups", &tx);
-        for (auto const& g : *listed)
-            ids.push_back(g.team_id);
-    }
-
-    std::vector<json::object> matched;
-    for (auto const& id : ids) {
-        auto row = tx.scim().find_group(conn, id);
-        if (!row)
-            return store_failure(call, row.error(), "find scim group", &tx);
-        if (!*row)
-            continue; // a team outside this connection's SCIM view
-        auto loaded = group_kind::load(call, tx, id);
-        if (auto* res = std::get_if<http_response>(&loaded))
-            return std::move(*res);
-        auto body = group_kind::render(call, std::get<loaded_group>(loaded));
-        if (q.filter && !scim::matches(*q.filter, body, type))
-            continue;
-        matched.push_back(std::move(body));
-    }
-    return list_response(std::move(matched), store_total, q, type);
+    return list_resources<group_kind>(ctx, req, params);
 }
 
 http_response handle_group_replace(app_context const& ctx, http_request const& req, route_params const& params)

@@ -1,8 +1,9 @@
 #pragma once
-// The single-resource handlers that SCIM Users and Groups share — GET one, PUT, PATCH,
-// DELETE — written once over a resource kind. A kind (`user_kind` in scim_users.cpp,
+// The handlers that SCIM Users and Groups share — GET one, PUT, PATCH, DELETE and the
+// list — written once over a resource kind. A kind (`user_kind` in scim_users.cpp,
 // `group_kind` in scim_groups.cpp) supplies what differs: how its resource is loaded,
-// rendered, parsed, replaced and removed. These templates do the rest, in this order:
+// rendered, parsed, replaced, removed and listed. These templates do the rest, in this
+// order:
 //
 //   GET     query (attributes) → read tx → load (404) → If-None-Match/If-Match (304/412)
 //           → render, project → 200
@@ -10,21 +11,27 @@
 //   PATCH   body is JSON (400) → write tx → load (404) → If-Match (412) → apply the
 //           operations to the rendered resource (400) → parse (400) → K::replace
 //   DELETE  write tx → load (404) → If-Match (412) → K::remove → event → 204
+//   list    query (400) → read tx → the store's page (no filter), an indexed eq lookup,
+//           or a scan of at most scim_max_filter_scan (tooMany beyond) → filter → page
 //
 // Private to gateway/src/scim.
 #include "scim/scim_support.hpp"
 
 #include <ssogate/gateway/scim.hpp>
 #include <ssogate/scim/etag.hpp>
+#include <ssogate/scim/filter.hpp>
 #include <ssogate/scim/patch.hpp>
 #include <ssogate/scim/projection.hpp>
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace ssogate::gateway::scim_api {
 
@@ -172,6 +179,95 @@ template <resource_kind K>
     http_response res;
     res.status = 204;
     return res;
+}
+
+/// What a SCIM resource kind supplies to list_resources. `K::listed` is what the store
+/// lists of it (a scim_users row, a team id); `K::plural` names it in log lines and
+/// messages ("users", "groups").
+template <class K>
+concept listable_kind = requires(scim_call const& call, store::transaction& tx, std::string const& connection_id,
+                                 std::size_t n, scim::indexed_lookup const& lookup,
+                                 typename K::listed const& listed) {
+    { K::type(call) } -> std::same_as<scim::resource_type_def const&>;
+    { K::plural } -> std::convertible_to<std::string_view>;
+    // How many the connection's SCIM view holds, and `n` of them after skipping `n`.
+    { K::count(tx, connection_id) } -> std::same_as<store::result<std::size_t>>;
+    { K::list(tx, connection_id, n, n) } -> std::same_as<store::result<std::vector<typename K::listed>>>;
+    // Whether the store answers `attribute eq "x"` for this kind, and its answer.
+    { K::indexes(lookup.attribute) } -> std::same_as<bool>;
+    { K::find_indexed(call, tx, lookup) } -> std::same_as<std::variant<std::vector<typename K::listed>, http_response>>;
+    // The attributes it indexes, as the tooMany message names them.
+    { K::indexed_attributes } -> std::convertible_to<std::string_view>;
+    // The resource of one listed item; nullopt when it is outside the connection's view.
+    { K::render_listed(call, tx, listed) } -> std::same_as<std::variant<std::optional<boost::json::object>, http_response>>;
+};
+
+/// GET /{Users|Groups} (RFC 7644 §3.4.2): the ListResponse. Without a filter the store
+/// counts and pages; an `eq` filter the kind indexes is answered from the store; any other
+/// filter scans at most scim_max_filter_scan resources (tooMany beyond). Either way the
+/// filter is then matched here, and the page cut here unless the store cut it.
+template <listable_kind K>
+[[nodiscard]] http_response list_resources(app_context const& ctx, http_request const& req,
+                                           route_params const& params)
+{
+    SCIM_AUTH(call);
+    auto const& type = K::type(call);
+    auto parsed = parse_list_query(call, type);
+    if (auto* res = std::get_if<http_response>(&parsed))
+        return std::move(*res);
+    auto const& q = std::get<list_query>(parsed);
+    auto began = ctx.store.begin(store::access::read);
+    if (!began)
+        return store_failure(call, began.error(), "begin");
+    auto& tx = **began;
+    auto const& conn = call.connection.id;
+    std::string const plural(K::plural);
+
+    std::vector<typename K::listed> listed;
+    std::optional<std::size_t> store_total;
+    std::optional<scim::indexed_lookup> lookup;
+    if (q.filter)
+        lookup = scim::as_indexed_lookup(*q.filter);
+    if (!q.filter) {
+        auto count = K::count(tx, conn);
+        if (!count)
+            return store_failure(call, count.error(), "count " + plural, &tx);
+        store_total = *count;
+        auto page = K::list(tx, conn, q.page.start_index - 1, q.page.count);
+        if (!page)
+            return store_failure(call, page.error(), "list " + plural, &tx);
+        listed = std::move(*page);
+    } else if (lookup && K::indexes(lookup->attribute)) {
+        auto found = K::find_indexed(call, tx, *lookup);
+        if (auto* res = std::get_if<http_response>(&found))
+            return std::move(*res);
+        listed = std::move(std::get<std::vector<typename K::listed>>(found));
+    } else {
+        auto count = K::count(tx, conn);
+        if (!count)
+            return store_failure(call, count.error(), "count " + plural, &tx);
+        if (*count > scim_max_filter_scan)
+            return scim_error_response(scim::errc::too_many, "this filter needs a scan of more than " +
+                                                                 std::to_string(scim_max_filter_scan) + " " + plural +
+                                                                 "; filter on " + std::string(K::indexed_attributes) +
+                                                                 " with eq");
+        auto all = K::list(tx, conn, 0, scim_max_filter_scan);
+        if (!all)
+            return store_failure(call, all.error(), "list " + plural, &tx);
+        listed = std::move(*all);
+    }
+
+    std::vector<boost::json::object> matched;
+    for (auto const& item : listed) {
+        auto rendered = K::render_listed(call, tx, item);
+        if (auto* res = std::get_if<http_response>(&rendered))
+            return std::move(*res);
+        auto& body = std::get<std::optional<boost::json::object>>(rendered);
+        if (!body || (q.filter && !scim::matches(*q.filter, *body, type)))
+            continue;
+        matched.push_back(std::move(*body));
+    }
+    return list_response(std::move(matched), store_total, q, type);
 }
 
 } // namespace ssogate::gateway::scim_api

@@ -173,6 +173,51 @@ struct user_kind {
             return store_failure(call, r.error(), "delete user", &tx);
         return std::nullopt;
     }
+
+    // The list (list_resources): scim_users rows, indexed by userName and externalId.
+    using listed = store::scim_user_record;
+    static constexpr std::string_view plural = "users";
+    static constexpr std::string_view indexed_attributes = "userName or externalId";
+    static store::result<std::size_t> count(store::transaction& tx, std::string const& connection_id)
+    {
+        return tx.scim().count_users(connection_id);
+    }
+    static store::result<std::vector<listed>> list(store::transaction& tx, std::string const& connection_id,
+                                                   std::size_t offset, std::size_t limit)
+    {
+        return tx.scim().list_users(connection_id, offset, limit);
+    }
+    static bool indexes(scim::indexed_attribute a)
+    {
+        return a == scim::indexed_attribute::user_name || a == scim::indexed_attribute::external_id;
+    }
+    static std::variant<std::vector<listed>, http_response> find_indexed(scim_call const& call,
+                                                                         store::transaction& tx,
+                                                                         scim::indexed_lookup const& lookup)
+    {
+        std::vector<listed> rows;
+        if (lookup.attribute == scim::indexed_attribute::user_name) {
+            auto found = tx.scim().find_user_by_user_name(call.connection.id, lookup.value);
+            if (!found)
+                return store_failure(call, found.error(), "find by userName", &tx);
+            if (*found)
+                rows.push_back(std::move(**found));
+            return rows;
+        }
+        auto found = tx.scim().find_users_by_external_id(call.connection.id, lookup.value);
+        if (!found)
+            return store_failure(call, found.error(), "find by externalId", &tx);
+        return std::move(*found);
+    }
+    static std::variant<std::optional<json::object>, http_response> render_listed(scim_call const& call,
+                                                                                  store::transaction& tx,
+                                                                                  listed const& r)
+    {
+        auto user = tx.users().find(r.user_id);
+        if (!user)
+            return store_failure(call, user.error(), "find user", &tx);
+        return render_row(r, *user && (*user)->active, call.base_url);
+    }
 };
 
 /// PUT and PATCH: `next` replaces the user's SCIM resource.
@@ -327,70 +372,7 @@ http_response handle_user_get(app_context const& ctx, http_request const& req, r
 
 http_response handle_users_list(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    SCIM_AUTH(call);
-    auto const& type = call.user_type->type();
-    auto parsed = parse_list_query(call, type);
-    if (auto* res = std::get_if<http_response>(&parsed))
-        return std::move(*res);
-    auto const& q = std::get<list_query>(parsed);
-
-    auto began = ctx.store.begin(store::access::read);
-    if (!began)
-        return store_failure(call, began.error(), "begin");
-    auto& tx = **began;
-    auto const& conn = call.connection.id;
-
-    std::vector<store::scim_user_record> rows;
-    std::optional<std::size_t> store_total;
-    std::optional<scim::indexed_lookup> lookup;
-    if (q.filter)
-        lookup = scim::as_indexed_lookup(*q.filter);
-    if (!q.filter) {
-        auto count = tx.scim().count_users(conn);
-        if (!count)
-            return store_failure(call, count.error(), "count users", &tx);
-        store_total = *count;
-        auto listed = tx.scim().list_users(conn, q.page.start_index - 1, q.page.count);
-        if (!listed)
-            return store_failure(call, listed.error(), "list users", &tx);
-        rows = std::move(*listed);
-    } else if (lookup && lookup->attribute == scim::indexed_attribute::user_name) {
-        auto found = tx.scim().find_user_by_user_name(conn, lookup->value);
-        if (!found)
-            return store_failure(call, found.error(), "find by userName", &tx);
-        if (*found)
-            rows.push_back(std::move(**found));
-    } else if (lookup && lookup->attribute == scim::indexed_attribute::external_id) {
-        auto found = tx.scim().find_users_by_external_id(conn, lookup->value);
-        if (!found)
-            return store_failure(call, found.error(), "find by externalId", &tx);
-        rows = std::move(*found);
-    } else {
-        auto count = tx.scim().count_users(conn);
-        if (!count)
-            return store_failure(call, count.error(), "count users", &tx);
-        if (*count > scim_max_filter_scan)
-            return scim_error_response(scim::errc::too_many,
-                                       "this filter needs a scan of more than " +
-                                           std::to_string(scim_max_filter_scan) +
-                                           " users; filter on userName or externalId with eq");
-        auto listed = tx.scim().list_users(conn, 0, scim_max_filter_scan);
-        if (!listed)
-            return store_failure(call, listed.error(), "list users", &tx);
-        rows = std::move(*listed);
-    }
-
-    std::vector<json::object> matched;
-    for (auto const& r : rows) {
-        auto user = tx.users().find(r.user_id);
-        if (!user)
-            return store_failure(call, user.error(), "find user", &tx);
-        auto body = render_row(r, *user && (*user)->active, call.base_url);
-        if (q.filter && !scim::matches(*q.filter, body, type))
-            continue;
-        matched.push_back(std::move(body));
-    }
-    return list_response(std::move(matched), store_total, q, type);
+    return list_resources<user_kind>(ctx, req, params);
 }
 
 http_response handle_user_replace(app_context const& ctx, http_request const& req, route_params const& params)
