@@ -2,7 +2,7 @@
 // The PostgreSQL repositories: the implementations written once for both backends in sql/
 // (one header per group: identity, signin, admin_sessions, audit, scim), instantiated
 // with pg::backend (pg_context.hpp: its context, statement and dialect fragments).
-// The transactions (pg_store.cpp) use them by these names.
+// The transactions (pg_store.cpp, through sql/basic_transaction.hpp) use them.
 #include "pg_context.hpp"
 #include "sql/admin_sessions.hpp"
 #include "sql/audit_repositories.hpp"
@@ -11,22 +11,6 @@
 #include "sql/signin_repositories.hpp"
 
 #include <ssogate/store/transaction.hpp>
-
-namespace ssogate::store::pg {
-
-using pg_connections = sql::basic_connections<backend>;
-using pg_users = sql::basic_users<backend>;
-using pg_teams = sql::basic_teams<backend>;
-using pg_sessions = sql::basic_sessions<backend>;
-using pg_admin_sessions = sql::basic_admin_sessions<backend>;
-using pg_requests = sql::basic_requests<backend>;
-using pg_replay = sql::basic_replay<backend>;
-using pg_audit = sql::basic_audit<backend>;
-using pg_tokens = sql::basic_tokens<backend>;
-using pg_link_approvals = sql::basic_link_approvals<backend>;
-using pg_scim = sql::basic_scim<backend>;
-
-} // namespace ssogate::store::pg
 
 namespace ssogate::store {
 

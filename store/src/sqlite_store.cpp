@@ -3,6 +3,7 @@
 #include "sqlite_context.hpp"
 #include "sqlite_migrations.hpp"
 #include "sqlite_repositories.hpp"
+#include "sql/basic_transaction.hpp"
 
 #include <ssogate/store/sqlite.hpp>
 
@@ -154,10 +155,12 @@ private:
     std::size_t open_ = 0;
 };
 
-class sqlite_transaction final : public transaction {
+/// A transaction on one pooled connection: its context and repositories are
+/// basic_transaction's; BEGIN is sqlite_store::begin()'s.
+class sqlite_transaction final : public sql::basic_transaction<backend> {
 public:
     sqlite_transaction(std::shared_ptr<pool> p, std::unique_ptr<connection> c, access mode)
-        : pool_(std::move(p)), conn_(std::move(c)), ctx_(*conn_, mode)
+        : basic_transaction(*c, mode), pool_(std::move(p)), conn_(std::move(c))
     {
     }
 
@@ -192,21 +195,6 @@ public:
         return savepoint_sql("RELEASE SAVEPOINT ", name);
     }
 
-    access mode() const noexcept override { return ctx_.mode(); }
-    std::string last_error_detail() const override { return ctx_.last_error(); }
-
-    connection_repository& connections() override { return connections_; }
-    user_repository& users() override { return users_; }
-    team_repository& teams() override { return teams_; }
-    session_repository& sessions() override { return sessions_; }
-    request_repository& requests() override { return requests_; }
-    replay_cache& replay() override { return replay_; }
-    audit_log& audit() override { return audit_; }
-    token_repository& tokens() override { return tokens_; }
-    link_approval_repository& link_approvals() override { return link_approvals_; }
-    scim_repository& scim() override { return scim_; }
-    admin_session_repository& admin_sessions() override { return admin_sessions_; }
-
 private:
     /// Runs `verb` + `name` after checking that `name` is a plain identifier (it is
     /// spliced into the SQL) and that the transaction is an open write transaction.
@@ -216,10 +204,7 @@ private:
             return ctx_.fail(errc::transaction_closed, "the transaction is closed");
         if (ctx_.mode() == access::read)
             return ctx_.fail(errc::read_only_transaction, "savepoint in a read transaction");
-        bool valid = !name.empty() && !(name.front() >= '0' && name.front() <= '9');
-        for (char const ch : name)
-            valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
-        if (!valid)
+        if (!sql::is_plain_identifier(name))
             return ctx_.fail(errc::invalid_argument, "a savepoint name must be a plain identifier");
         std::string sql(verb);
         sql += name;
@@ -230,19 +215,7 @@ private:
 
     std::shared_ptr<pool> pool_;
     std::unique_ptr<connection> conn_;
-    txn_context ctx_;
     bool committed_ = false;
-    sqlite_connections connections_{ctx_};
-    sqlite_users users_{ctx_};
-    sqlite_teams teams_{ctx_};
-    sqlite_sessions sessions_{ctx_};
-    sqlite_requests requests_{ctx_};
-    sqlite_replay replay_{ctx_};
-    sqlite_audit audit_{ctx_};
-    sqlite_tokens tokens_{ctx_};
-    sqlite_link_approvals link_approvals_{ctx_};
-    sqlite_scim scim_{ctx_};
-    sqlite_admin_sessions admin_sessions_{ctx_};
 };
 
 class sqlite_store final : public store {

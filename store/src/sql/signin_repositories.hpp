@@ -2,7 +2,7 @@
 // Sessions, pending AuthnRequests and the replay cache (session.hpp, authn_request.hpp,
 // replay_cache.hpp), written once for both backends (sql/common.hpp says what a Backend
 // is). Instantiated in sqlite_repositories.cpp and pg_repositories.cpp; the transactions
-// use them as sqlite::sqlite_sessions, pg::pg_sessions, ...
+// hold them through sql/basic_transaction.hpp.
 #include "../secret_hash.hpp"
 #include "common.hpp"
 
