@@ -11,22 +11,6 @@ bool is_select(std::string_view sql) noexcept
 
 } // namespace
 
-savepoint::~savepoint()
-{
-    if (!ctx_)
-        return;
-    // Undo every statement since the savepoint, then drop it; the transaction goes on.
-    (void)ctx_->rollback_command("ROLLBACK TO SAVEPOINT ssogate_op; RELEASE SAVEPOINT ssogate_op");
-}
-
-result<void> savepoint::release()
-{
-    auto* ctx = std::exchange(ctx_, nullptr);
-    if (!ctx->db().exec("RELEASE SAVEPOINT ssogate_op"))
-        return ctx->fail_db();
-    return {};
-}
-
 std::optional<failure> txn_context::refuse()
 {
     if (closed_)
@@ -125,6 +109,19 @@ result<savepoint> txn_context::begin_savepoint()
     if (!db_.exec("SAVEPOINT ssogate_op"))
         return fail_unguarded();
     return savepoint(*this);
+}
+
+void txn_context::rollback_op_savepoint() noexcept
+{
+    // Undo every statement since the savepoint, then drop it; the transaction goes on.
+    (void)rollback_command("ROLLBACK TO SAVEPOINT ssogate_op; RELEASE SAVEPOINT ssogate_op");
+}
+
+result<void> txn_context::release_op_savepoint()
+{
+    if (!db_.exec("RELEASE SAVEPOINT ssogate_op"))
+        return fail_db();
+    return {};
 }
 
 result<void> txn_context::command(char const* sql)

@@ -30,20 +30,8 @@ class txn_context;
 using sql::failure;
 using sql::propagate;
 
-/// A SAVEPOINT that rolls back to itself on destruction unless released, so a
-/// repository call of several statements changes all or nothing.
-class savepoint {
-public:
-    explicit savepoint(txn_context& ctx) noexcept : ctx_(&ctx) {}
-    savepoint(savepoint&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
-    savepoint& operator=(savepoint&&) = delete;
-    ~savepoint();
-
-    [[nodiscard]] result<void> release();
-
-private:
-    txn_context* ctx_;
-};
+/// A SAVEPOINT that rolls back to itself on destruction unless released (sql/common.hpp).
+using savepoint = sql::scoped_savepoint<txn_context>;
 
 /// The advisory lock key (per database) that write transactions hold from BEGIN to
 /// their end, as SQL text (pg_store.cpp). Until issue 10's last fix it locked only the
@@ -83,6 +71,11 @@ public:
 
     /// Opens a savepoint (write transactions only).
     [[nodiscard]] result<savepoint> begin_savepoint();
+    /// For `savepoint`: undoes every statement since begin_savepoint() and drops the
+    /// savepoint; the transaction goes on.
+    void rollback_op_savepoint() noexcept;
+    /// For `savepoint`: keeps every statement since begin_savepoint().
+    [[nodiscard]] result<void> release_op_savepoint();
 
     /// Runs a fixed command of the backend (SAVEPOINT, RELEASE) as it is.
     [[nodiscard]] result<void> command(char const* sql);

@@ -2,23 +2,6 @@
 
 namespace ssogate::store::sqlite {
 
-savepoint::~savepoint()
-{
-    if (!ctx_)
-        return;
-    // Undo every statement since the savepoint, then drop it; the transaction goes on.
-    (void)ctx_->db().exec("ROLLBACK TO ssogate_op");
-    (void)ctx_->db().exec("RELEASE ssogate_op");
-}
-
-result<void> savepoint::release()
-{
-    auto* ctx = std::exchange(ctx_, nullptr);
-    if (int rc = ctx->db().exec("RELEASE ssogate_op"); rc != SQLITE_OK)
-        return ctx->fail(rc);
-    return {};
-}
-
 result<statement> txn_context::prepare(std::string_view sql)
 {
     if (closed_)
@@ -74,6 +57,20 @@ result<savepoint> txn_context::begin_savepoint()
     if (int rc = db_.exec("SAVEPOINT ssogate_op"); rc != SQLITE_OK)
         return fail(rc);
     return savepoint(*this);
+}
+
+void txn_context::rollback_op_savepoint() noexcept
+{
+    // Undo every statement since the savepoint, then drop it; the transaction goes on.
+    (void)db_.exec("ROLLBACK TO ssogate_op");
+    (void)db_.exec("RELEASE ssogate_op");
+}
+
+result<void> txn_context::release_op_savepoint()
+{
+    if (int rc = db_.exec("RELEASE ssogate_op"); rc != SQLITE_OK)
+        return fail(rc);
+    return {};
 }
 
 } // namespace ssogate::store::sqlite

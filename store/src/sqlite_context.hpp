@@ -24,20 +24,8 @@ class txn_context;
 using sql::failure;
 using sql::propagate;
 
-/// A SAVEPOINT that rolls back to itself on destruction unless released, so a
-/// repository call of several statements changes all or nothing.
-class savepoint {
-public:
-    explicit savepoint(txn_context& ctx) noexcept : ctx_(&ctx) {}
-    savepoint(savepoint&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
-    savepoint& operator=(savepoint&&) = delete;
-    ~savepoint();
-
-    [[nodiscard]] result<void> release();
-
-private:
-    txn_context* ctx_;
-};
+/// A SAVEPOINT that rolls back to itself on destruction unless released (sql/common.hpp).
+using savepoint = sql::scoped_savepoint<txn_context>;
 
 class txn_context {
 public:
@@ -70,6 +58,11 @@ public:
 
     /// Opens a savepoint (write transactions only).
     [[nodiscard]] result<savepoint> begin_savepoint();
+    /// For `savepoint`: undoes every statement since begin_savepoint() and drops the
+    /// savepoint; the transaction goes on.
+    void rollback_op_savepoint() noexcept;
+    /// For `savepoint`: keeps every statement since begin_savepoint().
+    [[nodiscard]] result<void> release_op_savepoint();
 
     /// Connections were created, changed or removed. Nothing to announce on SQLite (one
     /// node); PostgreSQL tells the other nodes at commit.

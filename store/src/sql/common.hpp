@@ -47,6 +47,29 @@ template <class R>
     return failure{r.error()};
 }
 
+/// A savepoint around one repository call of several statements
+/// (`Context::begin_savepoint()`): rolls back to itself on destruction unless released,
+/// so the call changes all or nothing. What that runs is the backend's:
+/// `Context::rollback_op_savepoint()` and `Context::release_op_savepoint()`.
+template <class Context>
+class scoped_savepoint {
+public:
+    explicit scoped_savepoint(Context& ctx) noexcept : ctx_(&ctx) {}
+    scoped_savepoint(scoped_savepoint&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
+    scoped_savepoint& operator=(scoped_savepoint&&) = delete;
+    ~scoped_savepoint()
+    {
+        if (ctx_)
+            ctx_->rollback_op_savepoint();
+    }
+
+    /// Keeps what was done since the savepoint (the transaction goes on).
+    [[nodiscard]] result<void> release() { return std::exchange(ctx_, nullptr)->release_op_savepoint(); }
+
+private:
+    Context* ctx_;
+};
+
 /// Reads every row of `st` with `read(st) -> result<T>` (or T).
 template <class T, class Context, class Statement, class Read>
 [[nodiscard]] result<std::vector<T>> collect(Context& ctx, Statement& st, Read read)
