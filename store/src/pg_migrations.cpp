@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace ssogate::store::pg {
@@ -273,6 +274,32 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 )
 )sql";
 
+/// The PostgreSQL side of detail::run_migrations(), on a connection that holds the
+/// migration lock: a READ COMMITTED transaction per step, the version read and the record.
+struct migration_db {
+    connection& db;
+    char const* create_table_sql = create_migrations_table;
+
+    bool begin() { return db.exec("BEGIN ISOLATION LEVEL READ COMMITTED"); }
+    static errc begin_failure() noexcept { return errc::open_failed; }
+    bool exec(char const* sql) { return db.exec(sql); }
+    std::optional<int> read_version()
+    {
+        auto r = db.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
+        if (!r)
+            return std::nullopt;
+        return std::atoi(PQgetvalue(r.get(), 0, 0));
+    }
+    bool record(migration const& step)
+    {
+        return static_cast<bool>(db.run_prepared("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                                 {std::to_string(step.version), std::string(step.name)}, {20, 25}));
+    }
+    /// A lost connection is errc::unavailable, whatever the step.
+    errc failure(errc code) const { return db.lost() ? errc::unavailable : code; }
+    std::string message() const { return db.last_error().message; }
+};
+
 } // namespace
 
 std::span<migration const> migrations() noexcept
@@ -282,64 +309,25 @@ std::span<migration const> migrations() noexcept
 
 migrate_outcome migrate(connection& db, int target, std::string_view label)
 {
-    migrate_outcome out;
-    bool locked = false;
-    auto fail = [&](errc code, std::string message) {
-        out.code = db.lost() ? errc::unavailable : code;
+    migration_db steps{db};
+    auto fail = [&](migrate_outcome& out, errc code, std::string message) {
+        out.code = steps.failure(code);
         out.message = std::string(label) + ": " + std::move(message);
         (void)db.exec("ROLLBACK"); // a warning, not an error, when no transaction is open
-        if (locked)
-            (void)db.exec("SELECT pg_advisory_unlock(" SSOGATE_PG_MIGRATION_LOCK ")");
         return out;
     };
 
     // Several nodes starting at once on a new database: one migrates, the others wait
     // here and then find the schema current. The lock is the session's, released below.
-    if (!db.exec("SELECT pg_advisory_lock(" SSOGATE_PG_MIGRATION_LOCK ")"))
-        return fail(map_error(db.last_error(), db.lost()) == errc::busy ? errc::busy : errc::open_failed,
+    if (!db.exec("SELECT pg_advisory_lock(" SSOGATE_PG_MIGRATION_LOCK ")")) {
+        migrate_outcome out;
+        return fail(out, map_error(db.last_error(), db.lost()) == errc::busy ? errc::busy : errc::open_failed,
                     "cannot take the migration lock: " + db.last_error().message);
-    locked = true;
-
-    for (;;) {
-        if (!db.exec("BEGIN ISOLATION LEVEL READ COMMITTED"))
-            return fail(errc::open_failed, "cannot start a transaction: " + db.last_error().message);
-        if (!db.exec(create_migrations_table))
-            return fail(errc::open_failed, "cannot create schema_migrations: " + db.last_error().message);
-        auto r = db.query("SELECT coalesce(max(version), 0) FROM schema_migrations");
-        if (!r)
-            return fail(errc::open_failed, "cannot read the schema version: " + db.last_error().message);
-        int const current = std::atoi(PQgetvalue(r.get(), 0, 0));
-        out.version = current;
-
-        if (current > latest_schema_version)
-            return fail(errc::schema_too_new,
-                        "database schema version " + std::to_string(current) +
-                            " is newer than the newest this ssogate knows (" +
-                            std::to_string(latest_schema_version) +
-                            "); run the ssogate release that upgraded it, or restore a backup");
-        if (current >= target) {
-            if (!db.exec("COMMIT"))
-                return fail(errc::open_failed, "cannot commit: " + db.last_error().message);
-            break;
-        }
-
-        auto const& step = all_migrations[static_cast<std::size_t>(current)];
-        std::string const what = "migration " + std::to_string(step.version) + " (" + std::string(step.name) + ")";
-        if (!db.exec(step.sql))
-            return fail(errc::migration_failed, what + " failed at schema version " + std::to_string(current) + ": " +
-                                                    db.last_error().message);
-        auto recorded = db.run_prepared("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                                        {std::to_string(step.version), std::string(step.name)}, {20, 25});
-        if (!recorded)
-            return fail(errc::migration_failed, what + ": cannot record it: " + db.last_error().message);
-        if (!db.exec("COMMIT"))
-            return fail(errc::migration_failed, what + ": cannot commit: " + db.last_error().message);
-        out.version = step.version;
     }
-    if (!db.exec("SELECT pg_advisory_unlock(" SSOGATE_PG_MIGRATION_LOCK ")")) {
-        locked = false;
-        return fail(errc::open_failed, "cannot release the migration lock: " + db.last_error().message);
-    }
+    auto out = detail::run_migrations(steps, all_migrations, target, label);
+    // Released whether the steps succeeded or not (a failed one was rolled back).
+    if (!db.exec("SELECT pg_advisory_unlock(" SSOGATE_PG_MIGRATION_LOCK ")") && out.code == errc{})
+        return fail(out, errc::open_failed, "cannot release the migration lock: " + db.last_error().message);
     return out;
 }
 

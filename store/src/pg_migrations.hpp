@@ -1,6 +1,7 @@
 #pragma once
 // Numbered schema migrations of the PostgreSQL backend, recorded in schema_migrations
 // (the versions of sqlite_migrations.hpp, in PostgreSQL's dialect).
+#include "migration_runner.hpp"
 #include "pg_handle.hpp"
 
 #include <span>
@@ -12,22 +13,11 @@
 
 namespace ssogate::store::pg {
 
-/// One step of the schema.
-struct migration {
-    int version;
-    std::string_view name;
-    char const* sql;
-};
+using detail::migrate_outcome;
+using detail::migration;
 
 /// All migrations in order; migrations()[i].version == i + 1.
 [[nodiscard]] std::span<migration const> migrations() noexcept;
-
-/// What migrate() did or why it failed.
-struct migrate_outcome {
-    errc code{};           ///< Zero-initialised (no error) on success.
-    std::string message;   ///< For people, when code is set.
-    int version = 0;       ///< The schema version afterwards.
-};
 
 /// Migrates the database behind `db` up to `target` (never down), holding the
 /// session-level advisory lock SSOGATE_PG_MIGRATION_LOCK so that several nodes

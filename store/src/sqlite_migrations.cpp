@@ -3,6 +3,7 @@
 #include <ssogate/store/store.hpp>
 
 #include <array>
+#include <optional>
 
 namespace ssogate::store::sqlite {
 
@@ -261,10 +262,54 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 ) STRICT
 )sql";
 
-std::string label_prefix(std::string_view label)
-{
-    return std::string(label) + ": ";
-}
+/// The SQLite side of detail::run_migrations(): BEGIN IMMEDIATE (so two processes
+/// opening one new file migrate it once), the version read and the record.
+struct migration_db {
+    explicit migration_db(connection& c) noexcept : db(c) {}
+
+    connection& db;
+    char const* create_table_sql = create_migrations_table;
+    int begin_rc = SQLITE_OK;
+    std::string why;
+
+    /// `ok`, keeping the connection's message when false.
+    bool check(bool ok)
+    {
+        if (!ok)
+            why = db.message();
+        return ok;
+    }
+    bool begin()
+    {
+        begin_rc = db.exec("BEGIN IMMEDIATE");
+        return check(begin_rc == SQLITE_OK);
+    }
+    errc begin_failure() const { return map_result_code(begin_rc) == errc::busy ? errc::busy : errc::open_failed; }
+    bool exec(char const* sql) { return check(db.exec(sql) == SQLITE_OK); }
+    std::optional<int> read_version()
+    {
+        int rc = SQLITE_OK;
+        auto* raw = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations", rc);
+        if (!check(raw != nullptr))
+            return std::nullopt;
+        statement st(raw);
+        if (!check(st.step() == SQLITE_ROW))
+            return std::nullopt;
+        return static_cast<int>(st.integer(0));
+    }
+    bool record(migration const& step)
+    {
+        int rc = SQLITE_OK;
+        auto* insert = db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", rc);
+        if (!check(insert != nullptr))
+            return false;
+        statement st(insert);
+        st.bind_int(1, step.version).bind_text(2, step.name);
+        return check(st.step() == SQLITE_DONE);
+    }
+    static errc failure(errc code) noexcept { return code; }
+    std::string const& message() const noexcept { return why; }
+};
 
 } // namespace
 
@@ -275,64 +320,8 @@ std::span<migration const> migrations() noexcept
 
 migrate_outcome migrate(connection& db, int target, std::string_view label)
 {
-    migrate_outcome out;
-    auto fail = [&](errc code, std::string message) {
-        out.code = code;
-        out.message = label_prefix(label) + std::move(message);
-        (void)db.exec("ROLLBACK"); // no-op (an error we ignore) when no transaction is open
-        return out;
-    };
-
-    for (;;) {
-        if (int rc = db.exec("BEGIN IMMEDIATE"); rc != SQLITE_OK)
-            return fail(map_result_code(rc) == errc::busy ? errc::busy : errc::open_failed,
-                        "cannot start a transaction: " + db.message());
-        if (int rc = db.exec(create_migrations_table); rc != SQLITE_OK)
-            return fail(errc::open_failed, "cannot create schema_migrations: " + db.message());
-
-        int rc = SQLITE_OK;
-        auto* raw = db.prepare("SELECT coalesce(max(version), 0) FROM schema_migrations", rc);
-        if (!raw)
-            return fail(errc::open_failed, "cannot read the schema version: " + db.message());
-        int current = 0;
-        {
-            statement st(raw);
-            if (rc = st.step(); rc != SQLITE_ROW)
-                return fail(errc::open_failed, "cannot read the schema version: " + db.message());
-            current = static_cast<int>(st.integer(0));
-        }
-        out.version = current;
-
-        if (current > latest_schema_version)
-            return fail(errc::schema_too_new,
-                        "database schema version " + std::to_string(current) +
-                            " is newer than the newest this ssogate knows (" +
-                            std::to_string(latest_schema_version) +
-                            "); run the ssogate release that upgraded it, or restore a backup");
-        if (current >= target) {
-            if (int crc = db.exec("COMMIT"); crc != SQLITE_OK)
-                return fail(errc::open_failed, "cannot commit: " + db.message());
-            return out;
-        }
-
-        auto const& step = all_migrations[static_cast<std::size_t>(current)];
-        std::string const what = "migration " + std::to_string(step.version) + " (" + std::string(step.name) + ")";
-        if (int mrc = db.exec(step.sql); mrc != SQLITE_OK)
-            return fail(errc::migration_failed,
-                        what + " failed at schema version " + std::to_string(current) + ": " + db.message());
-        auto* insert = db.prepare("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", rc);
-        if (!insert)
-            return fail(errc::migration_failed, what + ": cannot record it: " + db.message());
-        {
-            statement st(insert);
-            st.bind_int(1, step.version).bind_text(2, step.name);
-            if (rc = st.step(); rc != SQLITE_DONE)
-                return fail(errc::migration_failed, what + ": cannot record it: " + db.message());
-        }
-        if (int crc = db.exec("COMMIT"); crc != SQLITE_OK)
-            return fail(errc::migration_failed, what + ": cannot commit: " + db.message());
-        out.version = step.version;
-    }
+    migration_db steps(db);
+    return detail::run_migrations(steps, all_migrations, target, label);
 }
 
 } // namespace ssogate::store::sqlite
