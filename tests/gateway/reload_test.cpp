@@ -206,3 +206,12 @@ TEST_CASE("a reload that changes nothing writes no event", "[gateway][reload]")
     CHECK(r.changed.empty());
     CHECK(app.events("config.reloaded").empty());
 }
+
+TEST_CASE("a reload reports a changed connection limit as needing a restart", "[gateway][reload]")
+{
+    reload_app app("[server]\nlisten = \"127.0.0.1:8443\"\nmax_connections = 1024\n" + okta);
+    app.write("[server]\nlisten = \"127.0.0.1:8443\"\nmax_connections = 64\n" + okta);
+    auto r = app.reloader->reload();
+    REQUIRE(r.applied);
+    CHECK(r.restart_required == std::vector<std::string>{"server.max_connections"});
+}

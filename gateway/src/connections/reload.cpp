@@ -50,6 +50,7 @@ std::vector<std::string> settings_needing_restart(config const& a, config const&
     check(a.server.threads == b.server.threads, "server.threads");
     check(a.server.max_body_bytes == b.server.max_body_bytes, "server.max_body_bytes");
     check(a.server.max_header_bytes == b.server.max_header_bytes, "server.max_header_bytes");
+    check(a.server.max_connections == b.server.max_connections, "server.max_connections");
     check(a.server.read_timeout == b.server.read_timeout, "server.read_timeout");
     check(a.server.idle_timeout == b.server.idle_timeout, "server.idle_timeout");
     check(a.server.data_dir == b.server.data_dir, "server.data_dir");
