@@ -370,28 +370,19 @@ scim::service_provider_options provider_options()
 http_response handle_service_provider_config(app_context const& ctx, http_request const& req,
                                              route_params const& params)
 {
-    auto auth = authenticate(ctx, req, params);
-    if (auto* res = std::get_if<http_response>(&auth))
-        return std::move(*res);
-    auto const& call = std::get<scim_call>(auth);
+    SCIM_AUTH(call);
     return scim_json(200, scim::service_provider_config(provider_options(), call.base_url));
 }
 
 http_response handle_resource_types(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    auto auth = authenticate(ctx, req, params);
-    if (auto* res = std::get_if<http_response>(&auth))
-        return std::move(*res);
-    auto const& call = std::get<scim_call>(auth);
+    SCIM_AUTH(call);
     return scim_json(200, scim::resource_types_list(call.base_url, call.user_type->type()));
 }
 
 http_response handle_resource_type(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    auto auth = authenticate(ctx, req, params);
-    if (auto* res = std::get_if<http_response>(&auth))
-        return std::move(*res);
-    auto const& call = std::get<scim_call>(auth);
+    SCIM_AUTH(call);
     auto const* type = scim::find_resource_type(params.get("id"));
     if (!type)
         return scim_error_response(scim::errc::not_found, "no such resource type");
@@ -402,19 +393,13 @@ http_response handle_resource_type(app_context const& ctx, http_request const& r
 
 http_response handle_schemas(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    auto auth = authenticate(ctx, req, params);
-    if (auto* res = std::get_if<http_response>(&auth))
-        return std::move(*res);
-    auto const& call = std::get<scim_call>(auth);
+    SCIM_AUTH(call);
     return scim_json(200, scim::schemas_list(call.base_url, call.user_type->custom_schema()));
 }
 
 http_response handle_schema(app_context const& ctx, http_request const& req, route_params const& params)
 {
-    auto auth = authenticate(ctx, req, params);
-    if (auto* res = std::get_if<http_response>(&auth))
-        return std::move(*res);
-    auto const& call = std::get<scim_call>(auth);
+    SCIM_AUTH(call);
     auto const id = decode_form_component(params.get("id"));
     auto const* schema = id ? scim::find_schema_by_id(*id) : nullptr;
     if (auto const* custom = call.user_type->custom_schema(); !schema && id && custom && custom->id.size() == id->size()
