@@ -116,7 +116,7 @@ template <resource_kind K>
     if (auto* res = std::get_if<http_response>(&opened))
         return std::move(*res);
     auto body = K::render(call, std::get<opened_resource<K>>(opened).current);
-    return single_resource(200, scim::apply_projection(body, *proj, K::type(call)));
+    return single_resource(200, body, scim::apply_projection(body, *proj, K::type(call)));
 }
 
 /// PUT /{Users|Groups}/{id}: the body replaces the resource.

@@ -211,15 +211,20 @@ store::audit_event scim_event(scim_call const& call, std::string action, std::st
 
 http_response single_resource(int status, boost::json::object body)
 {
+    return single_resource(status, body, body);
+}
+
+http_response single_resource(int status, boost::json::object const& resource, boost::json::object const& shown)
+{
     std::string location;
     std::string etag;
-    if (auto const* meta = body.if_contains("meta"); meta && meta->is_object()) {
+    if (auto const* meta = resource.if_contains("meta"); meta && meta->is_object()) {
         if (auto const* l = meta->as_object().if_contains("location"); l && l->is_string())
             location = std::string(l->as_string());
         if (auto const* v = meta->as_object().if_contains("version"); v && v->is_string())
             etag = std::string(v->as_string());
     }
-    auto res = scim_json(status, body);
+    auto res = scim_json(status, shown);
     if (!location.empty())
         res.headers.set("Location", location);
     if (!etag.empty())

@@ -89,6 +89,12 @@ struct scim_call {
 /// RFC 7644 §3.14) headers from its meta.
 [[nodiscard]] http_response single_resource(int status, boost::json::object body);
 
+/// The same for a resource shown projected (attributes / excludedAttributes): the
+/// headers come from the whole `resource`'s meta, which `shown` may leave out (RFC 7644
+/// §3.14: the ETag is the resource's version whatever the projection).
+[[nodiscard]] http_response single_resource(int status, boost::json::object const& resource,
+                                            boost::json::object const& shown);
+
 /// RFC 7644 §3.14 preconditions of the call (If-Match / If-None-Match) against the
 /// resource's current entity tag: nullopt to go on, else the 304 (GET with a matching
 /// If-None-Match, with the ETag and no body) or 412 (SCIM error, no scimType: the RFC
