@@ -5,6 +5,7 @@
 #include "pg_migrations.hpp"
 #include "pg_repositories.hpp"
 #include "sql/basic_transaction.hpp"
+#include "writer_gate.hpp"
 
 #include <ssogate/store/postgres.hpp>
 
@@ -137,6 +138,10 @@ public:
     {
     }
 
+    /// The turn of this store's one writer (writer_gate.hpp): waits up to busy_timeout
+    /// before taking a connection, so waiting writers hold none.
+    std::optional<detail::writer_gate::turn> enter_as_writer() { return writers_.enter(options_.busy_timeout); }
+
     void adopt(std::unique_ptr<connection> c)
     {
         std::lock_guard lock(mutex_);
@@ -189,6 +194,7 @@ public:
     postgres_options const& options() const noexcept { return options_; }
 
 private:
+    detail::writer_gate writers_;
     std::string const url_;
     postgres_options const options_;
     std::size_t const max_;
@@ -202,8 +208,11 @@ private:
 /// basic_transaction's; BEGIN is pg_store::begin()'s.
 class pg_transaction final : public sql::basic_transaction<backend> {
 public:
-    pg_transaction(std::shared_ptr<pool> p, std::unique_ptr<connection> c, access mode)
-        : basic_transaction(*c, mode), pool_(std::move(p)), conn_(std::move(c))
+    /// `writing`: the writer turn of a write transaction (empty for a read one), given
+    /// back at commit() or, without one, at destruction after the rollback.
+    pg_transaction(std::shared_ptr<pool> p, std::unique_ptr<connection> c, access mode,
+                   detail::writer_gate::turn writing)
+        : basic_transaction(*c, mode), pool_(std::move(p)), conn_(std::move(c)), writing_(std::move(writing))
     {
     }
 
@@ -219,6 +228,28 @@ public:
     }
 
     result<void> commit() override
+    {
+        // The turn goes to the next writer now; the connection at destruction.
+        auto r = commit_once();
+        writing_ = {};
+        return r;
+    }
+
+    // Named savepoints (transaction.hpp; added by the acs engineer for the group commit,
+    // the same SQL as SQLite). A failed savepoint command aborts the transaction on the
+    // server (ctx_ refuses every call but a rollback to a savepoint until then).
+    result<void> savepoint(std::string_view name) override { return savepoint_sql("SAVEPOINT ", name); }
+    result<void> release_savepoint(std::string_view name) override { return savepoint_sql("RELEASE SAVEPOINT ", name); }
+    result<void> rollback_to_savepoint(std::string_view name) override
+    {
+        // Allowed after a failure that aborted the transaction, which it repairs.
+        if (auto r = savepoint_sql("ROLLBACK TO SAVEPOINT ", name, true); !r)
+            return r;
+        return savepoint_sql("RELEASE SAVEPOINT ", name);
+    }
+
+private:
+    result<void> commit_once()
     {
         if (ctx_.closed())
             return ctx_.fail(errc::transaction_closed, "the transaction is closed");
@@ -249,20 +280,6 @@ public:
         return {};
     }
 
-    // Named savepoints (transaction.hpp; added by the acs engineer for the group commit,
-    // the same SQL as SQLite). A failed savepoint command aborts the transaction on the
-    // server (ctx_ refuses every call but a rollback to a savepoint until then).
-    result<void> savepoint(std::string_view name) override { return savepoint_sql("SAVEPOINT ", name); }
-    result<void> release_savepoint(std::string_view name) override { return savepoint_sql("RELEASE SAVEPOINT ", name); }
-    result<void> rollback_to_savepoint(std::string_view name) override
-    {
-        // Allowed after a failure that aborted the transaction, which it repairs.
-        if (auto r = savepoint_sql("ROLLBACK TO SAVEPOINT ", name, true); !r)
-            return r;
-        return savepoint_sql("RELEASE SAVEPOINT ", name);
-    }
-
-private:
     /// Runs `verb` + `name` after checking that `name` is a plain identifier (it is
     /// spliced into the SQL) and that the transaction is a write transaction.
     result<void> savepoint_sql(std::string_view verb, std::string_view name, bool rollback = false)
@@ -278,6 +295,8 @@ private:
 
     std::shared_ptr<pool> pool_;
     std::unique_ptr<connection> conn_;
+    // Destroyed before pool_ (which owns the gate), after the destructor gave conn_ back.
+    detail::writer_gate::turn writing_;
     bool committed_ = false;
 };
 
@@ -409,6 +428,14 @@ public:
         char const* sql = mode == access::write
                               ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" SSOGATE_PG_WRITER_LOCK ")"
                               : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+        // Writers of this process queue before taking a connection (writer_gate.hpp).
+        detail::writer_gate::turn writing;
+        if (mode == access::write) {
+            auto entered = pool_->enter_as_writer();
+            if (!entered)
+                return make_error_code(errc::busy);
+            writing = std::move(*entered);
+        }
         // A pooled connection may have died with a server restart; libpq notices at its
         // next command. Drop such connections and try the next one, then a new one.
         for (;;) {
@@ -417,8 +444,10 @@ public:
             if (!acquired)
                 return acquired.error();
             auto [conn, fresh] = std::move(*acquired);
-            if (conn->exec(sql))
-                return std::unique_ptr<transaction>(std::make_unique<pg_transaction>(pool_, std::move(conn), mode));
+            if (conn->exec(sql)) {
+                auto tx = std::make_unique<pg_transaction>(pool_, std::move(conn), mode, std::move(writing));
+                return std::unique_ptr<transaction>(std::move(tx));
+            }
             bool const lost = conn->lost();
             auto const code = map_error(conn->last_error(), lost);
             if (!lost)

@@ -4,6 +4,7 @@
 #include "sqlite_migrations.hpp"
 #include "sqlite_repositories.hpp"
 #include "sql/basic_transaction.hpp"
+#include "writer_gate.hpp"
 
 #include <ssogate/store/sqlite.hpp>
 
@@ -96,6 +97,10 @@ public:
     {
     }
 
+    /// The turn of this store's one writer (writer_gate.hpp): waits up to busy_timeout
+    /// before taking a connection, so waiting writers hold none.
+    std::optional<detail::writer_gate::turn> enter_as_writer() { return writers_.enter(options_.busy_timeout); }
+
     /// Adds the connection that open_sqlite() used for migrations.
     void adopt(std::unique_ptr<connection> c)
     {
@@ -145,6 +150,7 @@ public:
     }
 
 private:
+    detail::writer_gate writers_;
     std::string const path_;
     sqlite_options const options_;
     bool const memory_;
@@ -159,8 +165,11 @@ private:
 /// basic_transaction's; BEGIN is sqlite_store::begin()'s.
 class sqlite_transaction final : public sql::basic_transaction<backend> {
 public:
-    sqlite_transaction(std::shared_ptr<pool> p, std::unique_ptr<connection> c, access mode)
-        : basic_transaction(*c, mode), pool_(std::move(p)), conn_(std::move(c))
+    /// `writing`: the writer turn of a write transaction (empty for a read one), given
+    /// back at commit() or, without one, at destruction after the rollback.
+    sqlite_transaction(std::shared_ptr<pool> p, std::unique_ptr<connection> c, access mode,
+                       detail::writer_gate::turn writing)
+        : basic_transaction(*c, mode), pool_(std::move(p)), conn_(std::move(c)), writing_(std::move(writing))
     {
     }
 
@@ -176,13 +185,10 @@ public:
 
     result<void> commit() override
     {
-        if (ctx_.closed())
-            return ctx_.fail(errc::transaction_closed, "the transaction is closed");
-        ctx_.close();
-        if (int rc = conn_->exec("COMMIT"); rc != SQLITE_OK)
-            return ctx_.fail(rc);
-        committed_ = true;
-        return {};
+        // The turn goes to the next writer now; the connection at destruction.
+        auto r = commit_once();
+        writing_ = {};
+        return r;
     }
 
     // Named savepoints (transaction.hpp; the group commit's one per job).
@@ -196,6 +202,17 @@ public:
     }
 
 private:
+    result<void> commit_once()
+    {
+        if (ctx_.closed())
+            return ctx_.fail(errc::transaction_closed, "the transaction is closed");
+        ctx_.close();
+        if (int rc = conn_->exec("COMMIT"); rc != SQLITE_OK)
+            return ctx_.fail(rc);
+        committed_ = true;
+        return {};
+    }
+
     /// Runs `verb` + `name` after checking that `name` is a plain identifier (it is
     /// spliced into the SQL) and that the transaction is an open write transaction.
     result<void> savepoint_sql(std::string_view verb, std::string_view name)
@@ -215,6 +232,8 @@ private:
 
     std::shared_ptr<pool> pool_;
     std::unique_ptr<connection> conn_;
+    // Destroyed before pool_ (which owns the gate), after the destructor gave conn_ back.
+    detail::writer_gate::turn writing_;
     bool committed_ = false;
 };
 
@@ -224,6 +243,13 @@ public:
 
     result<std::unique_ptr<transaction>> begin(access mode) override
     {
+        detail::writer_gate::turn writing;
+        if (mode == access::write) {
+            auto entered = pool_->enter_as_writer();
+            if (!entered)
+                return make_error_code(errc::busy);
+            writing = std::move(*entered);
+        }
         std::string detail;
         auto c = pool_->acquire(detail);
         if (!c)
@@ -254,7 +280,8 @@ public:
                 return make_error_code(code);
             }
         }
-        return std::unique_ptr<transaction>(std::make_unique<sqlite_transaction>(pool_, std::move(conn), mode));
+        auto tx = std::make_unique<sqlite_transaction>(pool_, std::move(conn), mode, std::move(writing));
+        return std::unique_ptr<transaction>(std::move(tx));
     }
 
     int schema_version() const noexcept override { return version_; }

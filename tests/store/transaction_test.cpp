@@ -7,7 +7,9 @@
 #include <atomic>
 #include <future>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace ssogate;
 using ssogate::test::t0;
@@ -221,6 +223,37 @@ TEST_CASE("a second writer that waits while the first commits goes on and sees w
     auto saw = second.get();
     REQUIRE(saw.has_value());
     CHECK(*saw);
+}
+
+TEST_CASE("writers queued behind an open writer leave the pool's other connections to readers",
+          "[store][transaction]")
+{
+    // Writers wait for their turn before taking a connection (store/src/writer_gate.hpp):
+    // with a pool of two, an open writer and three waiting ones, a reader still gets the
+    // second connection at once instead of waiting for the busy timeout.
+    store::sqlite_options options;
+    options.max_connections = 2;
+    options.busy_timeout = std::chrono::milliseconds(3000);
+    test::file_store db(options);
+    auto first = db.begin(store::access::write);
+    std::vector<std::future<bool>> waiting;
+    for (int i = 0; i < 3; ++i)
+        waiting.push_back(std::async(std::launch::async, [&, i] {
+            auto tx = db->begin(store::access::write);
+            return tx && (*tx)->users().create({"w" + std::to_string(i), "admin", true, t0}).has_value() &&
+                   (*tx)->commit().has_value();
+        }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // let them queue
+    auto const started = std::chrono::steady_clock::now();
+    auto reader = db->begin(store::access::read);
+    auto const waited = std::chrono::steady_clock::now() - started;
+    REQUIRE(reader.has_value());
+    CHECK(waited < std::chrono::milliseconds(1500));
+    reader->reset();
+    REQUIRE(first->commit().has_value());
+    first.reset();
+    for (auto& w : waiting)
+        CHECK(w.get());
 }
 
 TEST_CASE("concurrent writers are serialised and every committed write lands", "[store][transaction]")

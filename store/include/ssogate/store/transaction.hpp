@@ -30,7 +30,9 @@ enum class access {
     read = 1,
     /// Reads and writes; write transactions run one at a time, on every node sharing the
     /// store (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock taken at begin() and
-    /// held to the end). A writer that waits longer than the busy timeout: errc::busy.
+    /// held to the end). Writers of one store object queue before they take a pooled
+    /// connection, so waiting writers never starve readers of connections. A writer that
+    /// waits longer than the busy timeout: errc::busy.
     write,
 };
 
