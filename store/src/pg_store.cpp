@@ -138,9 +138,10 @@ public:
     {
     }
 
-    /// The turn of this store's one writer (writer_gate.hpp): waits up to busy_timeout
-    /// before taking a connection, so waiting writers hold none.
-    std::optional<detail::writer_gate::turn> enter_as_writer() { return writers_.enter(options_.busy_timeout); }
+    /// The writer turn of a transaction begun with `mode` (writer_gate.hpp): a writer
+    /// waits up to busy_timeout for it before taking a connection, so waiting writers
+    /// hold none; a reader gets an empty turn.
+    std::optional<detail::writer_gate::turn> turn_for(access mode) { return writers_.enter(mode, options_.busy_timeout); }
 
     void adopt(std::unique_ptr<connection> c)
     {
@@ -429,13 +430,9 @@ public:
                               ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" SSOGATE_PG_WRITER_LOCK ")"
                               : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
         // Writers of this process queue before taking a connection (writer_gate.hpp).
-        detail::writer_gate::turn writing;
-        if (mode == access::write) {
-            auto entered = pool_->enter_as_writer();
-            if (!entered)
-                return make_error_code(errc::busy);
-            writing = std::move(*entered);
-        }
+        auto writing = pool_->turn_for(mode);
+        if (!writing)
+            return make_error_code(errc::busy);
         // A pooled connection may have died with a server restart; libpq notices at its
         // next command. Drop such connections and try the next one, then a new one.
         for (;;) {
@@ -445,7 +442,7 @@ public:
                 return acquired.error();
             auto [conn, fresh] = std::move(*acquired);
             if (conn->exec(sql)) {
-                auto tx = std::make_unique<pg_transaction>(pool_, std::move(conn), mode, std::move(writing));
+                auto tx = std::make_unique<pg_transaction>(pool_, std::move(conn), mode, std::move(*writing));
                 return std::unique_ptr<transaction>(std::move(tx));
             }
             bool const lost = conn->lost();

@@ -97,9 +97,10 @@ public:
     {
     }
 
-    /// The turn of this store's one writer (writer_gate.hpp): waits up to busy_timeout
-    /// before taking a connection, so waiting writers hold none.
-    std::optional<detail::writer_gate::turn> enter_as_writer() { return writers_.enter(options_.busy_timeout); }
+    /// The writer turn of a transaction begun with `mode` (writer_gate.hpp): a writer
+    /// waits up to busy_timeout for it before taking a connection, so waiting writers
+    /// hold none; a reader gets an empty turn.
+    std::optional<detail::writer_gate::turn> turn_for(access mode) { return writers_.enter(mode, options_.busy_timeout); }
 
     /// Adds the connection that open_sqlite() used for migrations.
     void adopt(std::unique_ptr<connection> c)
@@ -243,13 +244,9 @@ public:
 
     result<std::unique_ptr<transaction>> begin(access mode) override
     {
-        detail::writer_gate::turn writing;
-        if (mode == access::write) {
-            auto entered = pool_->enter_as_writer();
-            if (!entered)
-                return make_error_code(errc::busy);
-            writing = std::move(*entered);
-        }
+        auto writing = pool_->turn_for(mode);
+        if (!writing)
+            return make_error_code(errc::busy);
         std::string detail;
         auto c = pool_->acquire(detail);
         if (!c)
@@ -280,7 +277,7 @@ public:
                 return make_error_code(code);
             }
         }
-        auto tx = std::make_unique<sqlite_transaction>(pool_, std::move(conn), mode, std::move(writing));
+        auto tx = std::make_unique<sqlite_transaction>(pool_, std::move(conn), mode, std::move(*writing));
         return std::unique_ptr<transaction>(std::move(tx));
     }
 

@@ -9,6 +9,8 @@
 // sign-in pages, GET /auth/check — waiting for a free one. Queued here, waiting writers
 // hold nothing: at most one connection per store object serves writers, and readers
 // keep the rest.
+#include <ssogate/store/transaction.hpp>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -52,11 +54,14 @@ public:
     writer_gate(writer_gate const&) = delete;
     writer_gate& operator=(writer_gate const&) = delete;
 
-    /// Waits up to `timeout` for the turn; empty when another writer of this store
-    /// object kept it that long (the caller answers errc::busy). The gate must outlive
-    /// the turn.
-    [[nodiscard]] std::optional<turn> enter(std::chrono::milliseconds timeout)
+    /// For a transaction begun with `mode`: a write transaction waits up to `timeout`
+    /// for the turn, a read one gets an empty turn at once. Empty optional when another
+    /// writer of this store object kept the turn that long (the caller answers
+    /// errc::busy). The gate must outlive the turn.
+    [[nodiscard]] std::optional<turn> enter(access mode, std::chrono::milliseconds timeout)
     {
+        if (mode != access::write)
+            return turn();
         std::unique_lock lock(mutex_);
         if (!cv_.wait_for(lock, timeout, [this] { return !taken_; }))
             return std::nullopt;
